@@ -1,0 +1,102 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * The only reader of process.env. Each setting is one row: its variable name (DMR's where DMR has
+ * one), its default and a description; the same rows feed `--help` and the README.
+ */
+export interface SettingRow {
+  readonly name: string;
+  readonly default: string;
+  readonly description: string;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function defaultSocketPath(env: Env): string {
+  const runtimeDir = env.XDG_RUNTIME_DIR;
+  return runtimeDir ? join(runtimeDir, 'docker-model-runner.sock') : join(homedir(), '.docker', 'run', 'docker-model-runner.sock');
+}
+
+export const serverSettings = {
+  port: { name: 'MODEL_RUNNER_PORT', default: '12434', description: 'TCP port of the runner; 0 picks a free port' },
+  bind: {
+    name: 'MODEL_RUNNER_BIND',
+    default: '127.0.0.1',
+    description: 'TCP bind address; the container image sets 0.0.0.0 and lets Docker port bindings decide who reaches it',
+  },
+  socket: {
+    name: 'MODEL_RUNNER_SOCK',
+    default: '$XDG_RUNTIME_DIR/docker-model-runner.sock (or ~/.docker/run/…)',
+    description: 'Unix socket path; set it empty to disable the socket listener',
+  },
+  modelsPath: { name: 'MODELS_PATH', default: '~/.docker/models', description: 'Model store root' },
+  logLevel: { name: 'LOG_LEVEL', default: 'info', description: 'Log level: debug, info, warn or error' },
+} as const satisfies Record<string, SettingRow>;
+
+export const clientSettings = {
+  host: {
+    name: 'MODEL_RUNNER_HOST',
+    default: 'http://localhost:12434',
+    description: 'URL of the runner used by the command-line tools',
+  },
+} as const satisfies Record<string, SettingRow>;
+
+export interface ServerConfig {
+  port: number;
+  bind: string;
+  socketPath: string | undefined;
+  modelsPath: string;
+  logLevel: LogLevel;
+}
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+/** DMR trims values of spaces and surrounding quotes; so do we. */
+function read(env: Env, row: SettingRow): string | undefined {
+  const raw = env[row.name];
+  if (raw === undefined) return undefined;
+  return raw.trim().replace(/^(["'])(.*)\1$/, '$2');
+}
+
+function parsePort(value: string | undefined, row: SettingRow): number {
+  const port = Number(value ?? row.default);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`${row.name} must be a port number between 0 and 65535, got "${value}"`);
+  }
+  return port;
+}
+
+function parseLogLevel(value: string | undefined): LogLevel {
+  const level = (value || 'info').toLowerCase();
+  if (level === 'debug' || level === 'info' || level === 'warn' || level === 'error') return level;
+  throw new Error(`LOG_LEVEL must be one of debug, info, warn, error; got "${value}"`);
+}
+
+function expandHome(path: string): string {
+  return path === '~' || path.startsWith('~/') ? join(homedir(), path.slice(1)) : path;
+}
+
+export function loadServerConfig(env: Env = process.env): ServerConfig {
+  const socket = read(env, serverSettings.socket);
+  return {
+    port: parsePort(read(env, serverSettings.port) || undefined, serverSettings.port),
+    bind: read(env, serverSettings.bind) || serverSettings.bind.default,
+    socketPath: socket === undefined ? defaultSocketPath(env) : socket === '' ? undefined : expandHome(socket),
+    modelsPath: expandHome(read(env, serverSettings.modelsPath) || serverSettings.modelsPath.default),
+    logLevel: parseLogLevel(read(env, serverSettings.logLevel)),
+  };
+}
+
+export interface ClientConfig {
+  host: string;
+}
+
+export function loadClientConfig(env: Env = process.env): ClientConfig {
+  return { host: read(env, clientSettings.host) || clientSettings.host.default };
+}
+
+export function settingsHelp(rows: readonly SettingRow[]): string {
+  const width = Math.max(...rows.map((row) => row.name.length));
+  return rows.map((row) => `  ${row.name.padEnd(width)}  ${row.description} (default: ${row.default})`).join('\n');
+}

@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+import { loadServerConfig, serverSettings, settingsHelp } from './config.js';
+import { createApp } from './server/create-app.js';
+import { listen } from './server/http-listeners.js';
+import { createLogger } from './shared/logger.js';
+import { ModelStore } from './store/model-store.js';
+import { packageVersion } from './version.js';
+
+const SHUTDOWN_GRACE_MS = 10_000;
+
+/** Composition root: config → logger → store → app → listeners. */
+async function main(): Promise<void> {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    process.stdout.write(`Usage: model-runner\n\nEnvironment:\n${settingsHelp(Object.values(serverSettings))}\n`);
+    return;
+  }
+  const config = loadServerConfig();
+  const logger = createLogger(config.logLevel);
+  const store = await ModelStore.open(config.modelsPath, logger.child({ component: 'store' }));
+  const app = createApp({ store, logger: logger.child({ component: 'server' }), version: packageVersion() });
+  const listeners = await listen(app.fetch, config, logger.child({ component: 'listener' }));
+  logger.info({ port: listeners.port, bind: config.bind, socket: listeners.socketPath, models: config.modelsPath }, 'runner listening');
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    await listeners.close(SHUTDOWN_GRACE_MS);
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`model-runner: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,67 @@
+import { posix } from 'node:path';
+import { Hono } from 'hono';
+import { RunnerError } from '../shared/errors.js';
+import type { Logger } from '../shared/logger.js';
+import type { ModelStore } from '../store/model-store.js';
+import { asRunnerError, renderError } from './render-error.js';
+import { modelRoutes } from './routes/model-routes.js';
+import { openAIModelRoutes } from './routes/openai-model-routes.js';
+import { rootRoutes } from './routes/root-routes.js';
+import type { ServerEnv } from './server-env.js';
+
+export interface AppDeps {
+  store: ModelStore;
+  logger: Logger;
+  version: string;
+}
+
+/** Docker Desktop serves the same API under this prefix; clients written for it work here too. */
+export const DESKTOP_PREFIX = '/exp/vDD4.40';
+
+const BACKENDS = new Set(['llama.cpp']);
+
+/** The engine API answers at `/engines/<backend>/…`, `/engines/…` and, as DMR's alias, `/…`. */
+function engineRoutes(deps: AppDeps): Hono<ServerEnv> {
+  const engines = new Hono<ServerEnv>();
+  engines.route('/', openAIModelRoutes(deps));
+  const app = new Hono<ServerEnv>();
+  app.use('/engines/:backend/v1/*', async (c, next) => {
+    if (!BACKENDS.has(c.req.param('backend'))) throw new RunnerError('not_found', 'backend not found');
+    await next();
+  });
+  app.route('/engines/:backend', engines);
+  app.route('/engines', engines);
+  app.route('/', engines);
+  return app;
+}
+
+function api(deps: AppDeps): Hono<ServerEnv> {
+  const app = new Hono<ServerEnv>();
+  app.route('/', rootRoutes(deps.version));
+  app.route('/', modelRoutes(deps));
+  app.route('/', engineRoutes(deps));
+  return app;
+}
+
+/** Go's ServeMux cleans `//` and `.` segments before routing; DMR clients rely on it. */
+function cleanPath(request: Request): Request {
+  const url = new URL(request.url);
+  const cleaned = posix.normalize(url.pathname);
+  if (cleaned === url.pathname) return request;
+  url.pathname = cleaned;
+  const { method, headers, body, signal } = request;
+  return new Request(url, { method, headers, body, signal, duplex: 'half' });
+}
+
+export function createApp(deps: AppDeps): { fetch: (request: Request) => Promise<Response> } {
+  const app = new Hono<ServerEnv>();
+  app.use(async (c, next) => {
+    c.set('errorStyle', 'text');
+    await next();
+  });
+  app.route(DESKTOP_PREFIX, api(deps));
+  app.route('/', api(deps));
+  app.notFound(() => renderError(new RunnerError('not_found', '404 page not found'), 'text'));
+  app.onError((error, c) => renderError(asRunnerError(error, deps.logger), c.get('errorStyle') ?? 'text'));
+  return { fetch: async (request) => app.fetch(cleanPath(request)) };
+}

@@ -1,0 +1,49 @@
+import type { Context } from 'hono';
+import type { z } from 'zod';
+import { RunnerError } from '../shared/errors.js';
+
+export const MAX_JSON_BODY_BYTES = 10 * 1024 * 1024;
+
+async function readLimited(body: ReadableStream<Uint8Array> | null, limit: number): Promise<Buffer> {
+  if (!body) return Buffer.alloc(0);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.byteLength;
+    if (size > limit) {
+      await body.cancel().catch(() => undefined);
+      throw new RunnerError('payload_too_large', `request too large: the limit is ${limit} bytes`);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Reads and validates a JSON body once, at the edge; handlers get typed values. */
+export async function readJson<T extends z.ZodType>(
+  c: Context,
+  schema: T,
+  options: { allowEmpty?: boolean; invalidMessage?: string } = {},
+): Promise<z.infer<T>> {
+  const declared = Number(c.req.header('content-length') ?? 0);
+  if (declared > MAX_JSON_BODY_BYTES) {
+    throw new RunnerError('payload_too_large', `request too large: the limit is ${MAX_JSON_BODY_BYTES} bytes`);
+  }
+  const bytes = await readLimited(c.req.raw.body, MAX_JSON_BODY_BYTES);
+  const invalid = options.invalidMessage ?? 'invalid request body';
+  let json: unknown = {};
+  if (bytes.byteLength > 0 || !options.allowEmpty) {
+    try {
+      json = JSON.parse(bytes.toString('utf8'));
+    } catch {
+      throw new RunnerError('invalid_request', `${invalid}: malformed JSON`);
+    }
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.join('.') || 'body';
+    throw new RunnerError('invalid_request', `${invalid}: ${where}: ${issue?.message ?? 'invalid'}`, { param: where });
+  }
+  return parsed.data;
+}

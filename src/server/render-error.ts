@@ -1,0 +1,38 @@
+import { RunnerError, statusForCode, type ErrorCode } from '../shared/errors.js';
+import type { Logger } from '../shared/logger.js';
+
+/** DMR's native API answers errors as Go's http.Error does; the OpenAI inference routes as OpenAI does. */
+export type ErrorStyle = 'text' | 'openai';
+
+const openAITypes: Partial<Record<ErrorCode, string>> = {
+  not_found: 'not_found_error',
+  unauthorized: 'authentication_error',
+  conflict: 'conflict_error',
+  unavailable: 'service_unavailable_error',
+  internal: 'server_error',
+};
+
+export function asRunnerError(error: unknown, logger: Logger): RunnerError {
+  if (error instanceof RunnerError) return error;
+  logger.error({ err: error }, 'unexpected error');
+  return new RunnerError('internal', error instanceof Error ? error.message : String(error));
+}
+
+export function renderError(error: RunnerError, style: ErrorStyle): Response {
+  const status = statusForCode[error.code];
+  if (style === 'text') {
+    return new Response(`${error.message}\n`, {
+      status,
+      headers: { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' },
+    });
+  }
+  const body = {
+    error: {
+      message: error.message,
+      type: openAITypes[error.code] ?? 'invalid_request_error',
+      param: error.param ?? null,
+      code: error.code === 'context_length_exceeded' || error.code === 'not_found' ? error.code : null,
+    },
+  };
+  return Response.json(body, { status });
+}

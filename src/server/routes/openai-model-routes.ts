@@ -1,0 +1,32 @@
+import { Hono } from 'hono';
+import type { OpenAIModelList } from '../../api/dmr-types.js';
+import { RunnerError, isRunnerError } from '../../shared/errors.js';
+import type { ModelStore } from '../../store/model-store.js';
+import { toOpenAIModel } from '../model-views.js';
+import type { ServerEnv } from '../server-env.js';
+
+export interface OpenAIModelRouteDeps {
+  store: ModelStore;
+}
+
+/** OpenAI's model list and retrieve, mounted under every engine prefix (reference §2.2). */
+export function openAIModelRoutes({ store }: OpenAIModelRouteDeps): Hono<ServerEnv> {
+  const app = new Hono<ServerEnv>();
+
+  app.get('/v1/models', async (c) => {
+    const body: OpenAIModelList = { object: 'list', data: (await store.list()).map(toOpenAIModel) };
+    return c.json(body);
+  });
+
+  app.get('/v1/models/:reference{.+}', async (c) => {
+    const reference = c.req.param('reference');
+    try {
+      return c.json(toOpenAIModel(await store.get(reference)));
+    } catch (error) {
+      if (!isRunnerError(error, 'not_found')) throw error;
+      throw new RunnerError('not_found', `error while getting model: get model '${JSON.stringify(reference)}': model not found`);
+    }
+  });
+
+  return app;
+}

@@ -1,0 +1,206 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, type ReadStream } from 'node:fs';
+import { access, mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
+import type { DeleteAction } from '../api/dmr-types.js';
+import type { Logger } from '../shared/logger.js';
+import { RunnerError } from '../shared/errors.js';
+import { Mutex } from '../shared/mutex.js';
+import { fsyncDirectory, writeFileAtomic } from './atomic-file.js';
+import { checkArtifact } from './check-artifact.js';
+import { blobDigests, parseManifest, parseModelConfigFile, type Manifest, type ModelConfigFile } from './model-artifact.js';
+import { blobsOnlyUsedBy, readIndex, withTag, writeIndex, type IndexEntry, type ModelIndex } from './model-index.js';
+import { normalizeTag } from './model-reference.js';
+import { ensureBundle, type ModelBundle } from './model-bundle.js';
+import { planDelete, resolveByPartialName, resolveEntry } from './resolve-model.js';
+import { StagedImport } from './staged-import.js';
+import { StoreLayout } from './store-layout.js';
+import { removeLeftovers } from './store-cleanup.js';
+
+export interface StoredModel {
+  id: string;
+  tags: string[];
+  manifest: Manifest;
+  configFile: ModelConfigFile;
+}
+
+const LAYOUT = { version: '1.0.0' };
+
+/** The model store in DMR's layout. Mutations are serialised in-process; every write is atomic. */
+export class ModelStore {
+  readonly layout: StoreLayout;
+  readonly #mutex = new Mutex();
+  readonly #logger: Logger;
+
+  private constructor(root: string, logger: Logger) {
+    this.layout = new StoreLayout(root);
+    this.#logger = logger;
+  }
+
+  static async open(root: string, logger: Logger): Promise<ModelStore> {
+    const store = new ModelStore(root, logger);
+    await store.#initialise();
+    await removeLeftovers(store.layout, logger);
+    return store;
+  }
+
+  async #initialise(): Promise<void> {
+    const { layout } = this;
+    for (const dir of [layout.blobsDir, layout.manifestsDir, layout.bundlesDir]) await mkdir(dir, { recursive: true });
+    if (!(await exists(layout.layoutFile))) await writeFileAtomic(layout.layoutFile, JSON.stringify(LAYOUT));
+    const { version } = JSON.parse(await readFile(layout.layoutFile, 'utf8')) as { version?: string };
+    if (version !== LAYOUT.version) {
+      throw new RunnerError('internal', `unsupported model store layout version "${version}" in ${layout.root}`);
+    }
+    if (!(await exists(layout.indexFile))) await writeIndex(layout.indexFile, { models: [] });
+  }
+
+  async #index(): Promise<ModelIndex> {
+    return readIndex(this.layout.indexFile);
+  }
+
+  async #load(entry: IndexEntry): Promise<StoredModel> {
+    const manifest = parseManifest(await readFile(this.layout.manifest(entry.id)));
+    const configFile = parseModelConfigFile(await readFile(this.layout.blob(manifest.config.digest)));
+    return { id: entry.id, tags: entry.tags, manifest, configFile };
+  }
+
+  /** Every model that can be read; a damaged entry is logged and skipped, as DMR does. */
+  async list(): Promise<StoredModel[]> {
+    const models: StoredModel[] = [];
+    for (const entry of (await this.#index()).models) {
+      try {
+        models.push(await this.#load(entry));
+      } catch (error) {
+        this.#logger.warn({ id: entry.id, err: error }, 'skipping unreadable model');
+      }
+    }
+    return models;
+  }
+
+  /** Looks a reference up with DMR's normalisation; throws not_found. */
+  async get(reference: string): Promise<StoredModel> {
+    const entry = resolveEntry(await this.#index(), reference);
+    if (!entry) throw new RunnerError('not_found', 'model not found');
+    return this.#load(entry);
+  }
+
+  /** `GET /models/{ref}` and tag also accept a bare repository name of any registry or namespace. */
+  async getWithPartialName(reference: string): Promise<StoredModel> {
+    const index = await this.#index();
+    const entry = resolveEntry(index, reference) ?? resolveByPartialName(index, reference);
+    if (!entry) throw new RunnerError('not_found', 'model not found');
+    return this.#load(entry);
+  }
+
+  async bundle(model: StoredModel): Promise<ModelBundle> {
+    return ensureBundle(this.layout, model);
+  }
+
+  async has(reference: string): Promise<boolean> {
+    return resolveEntry(await this.#index(), reference) !== undefined;
+  }
+
+  async tag(reference: string, target: string): Promise<string> {
+    const tag = normalizeTag(target);
+    return this.#mutex.run(async () => {
+      const index = await this.#index();
+      const entry = resolveEntry(index, reference) ?? resolveByPartialName(index, reference);
+      if (!entry) throw new RunnerError('not_found', 'model not found');
+      await writeIndex(this.layout.indexFile, withTag(index, entry.id, tag));
+      return tag;
+    });
+  }
+
+  async delete(reference: string, force: boolean): Promise<DeleteAction[]> {
+    return this.#mutex.run(async () => {
+      const index = await this.#index();
+      const plan = planDelete(index, reference, force);
+      await writeIndex(this.layout.indexFile, plan.index);
+      if (plan.deletedId !== undefined) await this.#removeFiles(plan.deletedId, blobsOnlyUsedBy(index, plan.deletedId));
+      return plan.actions;
+    });
+  }
+
+  /** Index first, files after: a crash in between leaves unreferenced files, never a dangling entry. */
+  async #removeFiles(id: string, blobs: string[]): Promise<void> {
+    await rm(this.layout.bundle(id), { recursive: true, force: true });
+    await rm(this.layout.manifest(id), { force: true });
+    for (const digest of blobs) await rm(this.layout.blob(digest), { force: true });
+  }
+
+  async purge(): Promise<void> {
+    await this.#mutex.run(async () => {
+      const { root, layoutFile } = this.layout;
+      const entries = await readdir(root);
+      if (entries.length > 0 && !(await exists(layoutFile))) {
+        throw new RunnerError('internal', `refusing to purge ${root}: it is not a model store`);
+      }
+      for (const entry of entries) await rm(`${root}/${entry}`, { recursive: true, force: true });
+      await this.#initialise();
+    });
+  }
+
+  async beginImport(): Promise<StagedImport> {
+    return StagedImport.create(this.layout.stagingDir);
+  }
+
+  /**
+   * Commits a model whose blobs are staged or already stored: checks it whole, then moves staged
+   * blobs in, writes the manifest, and only then indexes it.
+   */
+  async commit(manifestBytes: Uint8Array, staged: StagedImport | undefined, tags: readonly string[] = []): Promise<string> {
+    const manifest = parseManifest(manifestBytes);
+    const normalisedTags = tags.map(normalizeTag);
+    return this.#mutex.run(async () => {
+      await checkArtifact(manifest, async (digest) => staged?.stagedPath(digest) ?? (await this.#storedBlob(digest)));
+      for (const digest of staged?.digests ?? []) await this.#moveIn(staged?.stagedPath(digest) ?? '', digest);
+      await fsyncDirectory(this.layout.blobsDir);
+      const id = `sha256:${sha256Hex(manifestBytes)}`;
+      await writeFileAtomic(this.layout.manifest(id), manifestBytes);
+      let index = await this.#index();
+      if (!index.models.some((entry) => entry.id === id)) {
+        index = { models: [...index.models, { id, tags: [], files: blobDigests(manifest) }] };
+      }
+      for (const tag of normalisedTags) index = withTag(index, id, tag);
+      await writeIndex(this.layout.indexFile, index);
+      return id;
+    });
+  }
+
+  async #storedBlob(digest: string): Promise<string | undefined> {
+    const path = this.layout.blob(digest);
+    return (await exists(path)) ? path : undefined;
+  }
+
+  async #moveIn(stagedPath: string, digest: string): Promise<void> {
+    if (await this.#storedBlob(digest)) return;
+    await rename(stagedPath, this.layout.blob(digest));
+  }
+
+  async hasBlob(digest: string): Promise<boolean> {
+    return (await this.#storedBlob(digest)) !== undefined;
+  }
+
+  async blobSize(digest: string): Promise<number> {
+    return (await stat(this.layout.blob(digest))).size;
+  }
+
+  readBlob(digest: string): ReadStream {
+    return createReadStream(this.layout.blob(digest));
+  }
+
+  async readManifest(id: string): Promise<Uint8Array> {
+    return readFile(this.layout.manifest(id));
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
