@@ -38,7 +38,11 @@ async function drain(entry: AsyncIterable<Buffer>): Promise<void> {
 
 async function stageEntries(source: Readable, staged: StagedImport): Promise<Buffer | undefined> {
   const extract = tar.extract();
-  const feeding = pipeline(source, extract);
+  // Settled here so that leaving the loop early (a refused entry) is not an unhandled rejection.
+  const feeding = pipeline(source, extract).then(
+    () => undefined,
+    (error: unknown) => error,
+  );
   let manifest: Buffer | undefined;
   for await (const item of extract) {
     const entry = item as AsyncIterable<Buffer> & { header: typeof item.header };
@@ -55,7 +59,8 @@ async function stageEntries(source: Readable, staged: StagedImport): Promise<Buf
     else if (path.startsWith('blobs/')) throw invalidArchive(`unsupported blob path "${path}"`);
     else await drain(entry);
   }
-  await feeding;
+  const failure = await feeding;
+  if (failure) throw failure;
   return manifest;
 }
 

@@ -54,7 +54,8 @@ function cleanPath(request: Request): Request {
 }
 
 export function createApp(deps: AppDeps): { fetch: (request: Request) => Promise<Response> } {
-  const app = new Hono<ServerEnv>();
+  // Not strict, so the prefix alone (`/exp/vDD4.40/`) reaches the root page as Desktop answers it.
+  const app = new Hono<ServerEnv>({ strict: false });
   app.use(async (c, next) => {
     c.set('errorStyle', 'text');
     await next();

@@ -49,7 +49,7 @@ function waitForListening(child: ChildProcess, logs: string[]): Promise<number> 
 
 export async function startRunner(options: StartOptions = {}): Promise<RunningRunner> {
   const dir = await mkdtemp(join(tmpdir(), 'runner-test-'));
-  const socketPath = join(dir, 'runner.sock');
+  const socketPath = options.env?.MODEL_RUNNER_SOCK ?? join(dir, 'runner.sock');
   const modelsPath = options.modelsPath ?? join(dir, 'models');
   const child = spawn(process.execPath, [builtEntry('src/main.js')], {
     env: {

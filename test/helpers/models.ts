@@ -1,0 +1,37 @@
+import { existsSync } from 'node:fs';
+import { mkdir, rename } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { makeModel } from '../../src/gguf/make-model.js';
+import type { PresetName } from '../../src/gguf/model-presets.js';
+import { buildModelArtifact, type ModelArtifact, type PackageOptions } from '../../src/distribution/build-model-artifact.js';
+import type { ModelStore } from '../../src/store/model-store.js';
+
+const cacheDir = join(tmpdir(), 'model-runner-test-models');
+
+/** Generated models are deterministic, so tests share one copy of each across runs. */
+export async function generatedModel(preset: PresetName = 'tiny', type: 'f16' | 'q8_0' = 'q8_0', seed = 1): Promise<string> {
+  await mkdir(cacheDir, { recursive: true });
+  const path = join(cacheDir, `${preset}-${type}-${seed}.gguf`);
+  if (!existsSync(path)) {
+    const temp = `${path}.${process.pid}.tmp`;
+    await makeModel({ preset, type, out: temp, seed });
+    await rename(temp, path);
+  }
+  return path;
+}
+
+export async function tinyArtifact(options: Partial<PackageOptions> = {}): Promise<ModelArtifact> {
+  return buildModelArtifact({ ggufPath: await generatedModel(), created: new Date('2026-01-02T03:04:05Z'), ...options });
+}
+
+/** Stores an artifact the way `/models/load` does: staged, verified, committed. */
+export async function importArtifact(store: ModelStore, artifact: ModelArtifact, tags: string[] = []): Promise<string> {
+  const staged = await store.beginImport();
+  try {
+    for (const blob of artifact.blobs) await staged.addBlob(blob.digest, blob.open());
+    return await store.commit(artifact.manifest, staged, tags);
+  } finally {
+    await staged.close();
+  }
+}
