@@ -4,7 +4,7 @@ import { createApp } from './server/create-app.js';
 import { listen } from './server/http-listeners.js';
 import { createLogger } from './shared/logger.js';
 import { ModelStore } from './store/model-store.js';
-import { packageVersion } from './version.js';
+import { packageInfo } from './shared/package-root.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   const config = loadServerConfig();
   const logger = createLogger(config.logLevel);
   const store = await ModelStore.open(config.modelsPath, logger.child({ component: 'store' }));
-  const app = createApp({ store, logger: logger.child({ component: 'server' }), version: packageVersion() });
+  const app = createApp({ store, logger: logger.child({ component: 'server' }), version: packageInfo().version });
   const listeners = await listen(app.fetch, config, logger.child({ component: 'listener' }));
   logger.info({ port: listeners.port, bind: config.bind, socket: listeners.socketPath, models: config.modelsPath }, 'runner listening');
 

@@ -1,0 +1,159 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { credentials, type ServiceError } from '@grpc/grpc-js';
+import { RunnerError } from '../../shared/errors.js';
+import type { Logger } from '../../shared/logger.js';
+import type { Engine, EngineInfo, EngineLoadOptions, EmbeddingResult, GenerationEvent, GenerationRequest } from '../engine.js';
+import { fromServiceError } from '../grpc-errors.js';
+import type { EngineClient } from '../proto/generated/modelrunner/engine/v1/Engine.js';
+import { loadEngineProto } from '../proto/load-engine-proto.js';
+import { relayWorkerLogs, stderrTail } from './worker-output.js';
+
+const WORKER_ENTRY = fileURLToPath(new URL('../worker/worker-main.js', import.meta.url));
+const LOAD_TIMEOUT_MS = 5 * 60_000;
+const STOP_GRACE_MS = 5_000;
+
+export interface WorkerEngineDeps {
+  /** Directory for the workers' sockets; kept short, Unix socket paths are limited to 107 bytes. */
+  socketDir: string;
+  log: Logger;
+  logLevel: string;
+}
+
+let nextWorker = 0;
+
+function waitForListening(child: ChildProcess, log: Logger, tail: () => string, name: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    relayWorkerLogs(child.stdout!, log, (entry) => {
+      if (entry.msg === 'worker listening') resolve();
+    });
+    child.once('exit', (code, signal) => reject(crashError(name, code, signal, tail())));
+  });
+}
+
+function crashError(name: string, code: number | null, signal: string | null, tail: string): RunnerError {
+  const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+  return new RunnerError('internal', `the engine for model ${name} ${how}${tail ? `: ${tail}` : ''}`);
+}
+
+/** Starts a worker process for one model and mode and loads the model in it. */
+export async function startWorkerEngine(options: EngineLoadOptions, deps: WorkerEngineDeps): Promise<Engine> {
+  await mkdir(deps.socketDir, { recursive: true, mode: 0o700 });
+  const socket = join(deps.socketDir, `engine-${process.pid}-${nextWorker++}.sock`);
+  const log = deps.log.child({ model: options.name, mode: options.mode });
+  const child = spawn(process.execPath, [WORKER_ENTRY, '--socket', socket, '--log-level', deps.logLevel], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const tail = stderrTail(child.stderr!, log);
+  const exited = once(child, 'exit').then(() => rm(socket, { force: true }));
+  let exitError: RunnerError | undefined;
+  child.once('exit', (code, signal) => {
+    exitError = crashError(options.name, code, signal, tail());
+    log.info({ code, signal }, 'engine worker exited');
+  });
+  try {
+    await waitForListening(child, log, tail, options.name);
+    const proto = loadEngineProto();
+    const client = new proto.Engine(`unix:${socket}`, credentials.createInsecure()) as unknown as EngineClient;
+    const loading = callUnary<EngineInfo>((done) =>
+      client.load(
+        {
+          modelPath: options.modelPath,
+          mode: options.mode === 'embedding' ? 'MODE_EMBEDDING' : 'MODE_COMPLETION',
+          contextSize: options.contextSize,
+          parallel: options.parallel,
+          gpu: options.gpu,
+          threads: options.threads,
+          chatTemplatePath: options.chatTemplatePath ?? '',
+        },
+        { deadline: Date.now() + LOAD_TIMEOUT_MS },
+        done,
+      ),
+    );
+    const info = await Promise.race([loading, exited.then(() => Promise.reject(exitError))]).catch((error: unknown) => {
+      throw error instanceof RunnerError ? error : fromServiceError(error as ServiceError, options.name);
+    });
+    return new WorkerEngine(options.name, child, client, info, exited, () => exitError);
+  } catch (error) {
+    child.kill('SIGKILL');
+    await exited;
+    throw error;
+  }
+}
+
+function callUnary<T>(start: (done: (error: ServiceError | null, value?: T) => void) => void): Promise<T> {
+  return new Promise((resolve, reject) => start((error, value) => (error ? reject(error) : resolve(value as T))));
+}
+
+class WorkerEngine implements Engine {
+  constructor(
+    readonly name: string,
+    readonly child: ChildProcess,
+    readonly client: EngineClient,
+    readonly info: EngineInfo,
+    readonly exited: Promise<void>,
+    readonly exitError: () => RunnerError | undefined,
+  ) {}
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /**
+   * A failed call is blamed on the crash when the worker died, so the client hears why. The socket
+   * closes a moment before the exit is seen, hence the short wait.
+   */
+  async #failure(error: ServiceError): Promise<RunnerError> {
+    await Promise.race([this.exited, new Promise((resolve) => setTimeout(resolve, 100))]);
+    return this.exitError() ?? fromServiceError(error, this.name);
+  }
+
+  async *generate(request: GenerationRequest, signal: AbortSignal): AsyncIterable<GenerationEvent> {
+    const call = this.client.generate(request);
+    const cancel = () => call.cancel();
+    signal.addEventListener('abort', cancel, { once: true });
+    try {
+      for await (const event of call) {
+        const { delta, finish } = event as { delta?: string; finish?: { reason: string; promptTokens: number; completionTokens: number } };
+        if (finish) yield { finish: { ...finish, reason: finish.reason === 'stop' ? 'stop' : 'length' } };
+        else if (delta !== undefined) yield { delta };
+      }
+    } catch (error) {
+      if (signal.aborted) return;
+      throw await this.#failure(error as ServiceError);
+    } finally {
+      signal.removeEventListener('abort', cancel);
+      call.cancel();
+    }
+  }
+
+  async embed(inputs: readonly string[], signal: AbortSignal): Promise<EmbeddingResult> {
+    const reply = await callUnary<{ embeddings: { values: number[] }[]; promptTokens: number }>((done) => {
+      const call = this.client.embed({ inputs: [...inputs] }, done);
+      signal.addEventListener('abort', () => call.cancel(), { once: true });
+    }).catch(async (error: ServiceError) => {
+      throw await this.#failure(error);
+    });
+    return { vectors: reply.embeddings.map((embedding) => embedding.values), promptTokens: reply.promptTokens };
+  }
+
+  async tokenize(text: string): Promise<number[]> {
+    const reply = await callUnary<{ tokens: number[] }>((done) => this.client.tokenize({ text }, done)).catch(async (error: ServiceError) => {
+      throw await this.#failure(error);
+    });
+    return reply.tokens;
+  }
+
+  async close(): Promise<void> {
+    this.client.close();
+    if (this.child.exitCode === null && this.child.signalCode === null) {
+      this.child.stdin?.end();
+      const timer = setTimeout(() => this.child.kill('SIGKILL'), STOP_GRACE_MS);
+      await this.exited;
+      clearTimeout(timer);
+    }
+  }
+}

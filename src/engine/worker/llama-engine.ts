@@ -1,0 +1,100 @@
+import { readFile } from 'node:fs/promises';
+import { getLlama, LlamaLogLevel, type Llama, type LlamaContext, type LlamaEmbeddingContext, type LlamaModel } from 'node-llama-cpp';
+import { RunnerError } from '../../shared/errors.js';
+import type { Logger } from '../../shared/logger.js';
+import type { GenerateEvent } from '../proto/generated/modelrunner/engine/v1/GenerateEvent.js';
+import type { GenerateRequest__Output } from '../proto/generated/modelrunner/engine/v1/GenerateRequest.js';
+import type { LoadReply } from '../proto/generated/modelrunner/engine/v1/LoadReply.js';
+import type { LoadRequest__Output } from '../proto/generated/modelrunner/engine/v1/LoadRequest.js';
+import { ChatPrompt } from './chat-prompt.js';
+import { embedTexts, type Embeddings } from './embed-texts.js';
+import { generateText } from './generate-text.js';
+import { SequencePool } from './sequence-pool.js';
+
+/** llama-server's documented default when neither the request nor the model sets a context size. */
+const DEFAULT_CONTEXT_SIZE = 4096;
+
+/** llama-server falls back to ChatML for models without a template; so do we. */
+const CHATML_TEMPLATE =
+  "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n'}}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
+
+function gpuOption(gpu: string): 'auto' | 'cuda' | 'vulkan' | false {
+  if (gpu === 'off') return false;
+  if (gpu === 'cuda' || gpu === 'vulkan') return gpu;
+  return 'auto';
+}
+
+function llamaLogger(log: Logger): (level: LlamaLogLevel, message: string) => void {
+  return (level, message) => {
+    const text = message.trimEnd();
+    if (!text) return;
+    if (level === LlamaLogLevel.error || level === LlamaLogLevel.fatal) log.error(text);
+    else if (level === LlamaLogLevel.warn) log.warn(text);
+    else log.debug(text);
+  };
+}
+
+type ModeResources =
+  | { mode: 'completion'; context: LlamaContext; pool: SequencePool; chatPrompt: ChatPrompt }
+  | { mode: 'embedding'; context: LlamaEmbeddingContext };
+
+/** One model in one mode, loaded with node-llama-cpp. The only place that knows llama.cpp. */
+export class LlamaEngine {
+  private constructor(
+    readonly llama: Llama,
+    readonly model: LlamaModel,
+    readonly resources: ModeResources,
+    readonly info: LoadReply,
+  ) {}
+
+  static async load(request: LoadRequest__Output, log: Logger): Promise<LlamaEngine> {
+    const llama = await getLlama({ gpu: gpuOption(request.gpu), build: 'never', logLevel: LlamaLogLevel.warn, logger: llamaLogger(log) });
+    const model = await llama.loadModel({ modelPath: request.modelPath, ...(llama.gpu === false ? { gpuLayers: 0 } : {}) });
+    const contextSize = request.contextSize || Math.min(model.trainContextSize, DEFAULT_CONTEXT_SIZE);
+    const threads = request.threads || undefined;
+    let resources: ModeResources;
+    if (request.mode === 'MODE_EMBEDDING') {
+      resources = { mode: 'embedding', context: await model.createEmbeddingContext({ contextSize, ...(threads ? { threads } : {}) }) };
+    } else {
+      const sequences = Math.max(1, request.parallel);
+      const context = await model.createContext({ contextSize, sequences, ...(threads ? { threads } : {}) });
+      const template = request.chatTemplatePath
+        ? await readFile(request.chatTemplatePath, 'utf8')
+        : (model.fileInfo.metadata.tokenizer?.chat_template ?? CHATML_TEMPLATE);
+      resources = { mode: 'completion', context, pool: new SequencePool(context), chatPrompt: new ChatPrompt(model, template) };
+    }
+    const info: LoadReply = {
+      contextSize,
+      embeddingLength: model.embeddingVectorSize,
+      gpu: llama.gpu === false ? 'cpu' : llama.gpu,
+      parallel: resources.mode === 'completion' ? resources.context.totalSequences : 1,
+    };
+    return new LlamaEngine(llama, model, resources, info);
+  }
+
+  get activeSequences(): number {
+    return this.resources.mode === 'completion' ? this.resources.pool.active : 0;
+  }
+
+  tokenize(text: string): number[] {
+    return this.model.tokenize(text, true);
+  }
+
+  generate(request: GenerateRequest__Output, signal: AbortSignal): AsyncGenerator<GenerateEvent> {
+    const { resources } = this;
+    if (resources.mode !== 'completion') throw new RunnerError('invalid_request', 'this model is loaded for embeddings, not completions');
+    const { llama, model, info } = this;
+    return generateText({ llama, model, pool: resources.pool, chatPrompt: resources.chatPrompt, contextSize: info.contextSize ?? 0 }, request, signal);
+  }
+
+  async embed(inputs: readonly string[]): Promise<Embeddings> {
+    if (this.resources.mode !== 'embedding') throw new RunnerError('invalid_request', 'this model is loaded for completions, not embeddings');
+    return embedTexts(this.model, this.resources.context, this.info.contextSize ?? 0, inputs);
+  }
+
+  async close(): Promise<void> {
+    await this.resources.context.dispose();
+    await this.model.dispose();
+    await this.llama.dispose();
+  }
+}

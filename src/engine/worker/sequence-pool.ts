@@ -1,0 +1,54 @@
+import type { LlamaContext, LlamaContextSequence, Token } from 'node-llama-cpp';
+import { RunnerError } from '../../shared/errors.js';
+
+/**
+ * The context's sequences, handed to one request at a time. A returned sequence keeps its KV
+ * cache, so the next request reuses the longest common prompt prefix instead of evaluating it again.
+ */
+export class SequencePool {
+  readonly #free: LlamaContextSequence[] = [];
+  #active = 0;
+
+  constructor(context: LlamaContext) {
+    while (context.sequencesLeft > 0) this.#free.push(context.getSequence());
+  }
+
+  get active(): number {
+    return this.#active;
+  }
+
+  /** Takes the free sequence whose cached tokens share the longest prefix with the prompt. */
+  acquire(prompt: readonly Token[]): LlamaContextSequence {
+    if (this.#free.length === 0) throw new RunnerError('unavailable', 'all sequences of this model are busy');
+    let best = 0;
+    let bestShared = -1;
+    for (const [index, sequence] of this.#free.entries()) {
+      const shared = sharedPrefix(sequence.contextTokens, prompt);
+      if (shared > bestShared) [best, bestShared] = [index, shared];
+    }
+    this.#active++;
+    return this.#free.splice(best, 1)[0]!;
+  }
+
+  release(sequence: LlamaContextSequence): void {
+    this.#active--;
+    this.#free.push(sequence);
+  }
+}
+
+export function sharedPrefix(a: readonly Token[], b: readonly Token[]): number {
+  const limit = Math.min(a.length, b.length);
+  let index = 0;
+  while (index < limit && a[index] === b[index]) index++;
+  return index;
+}
+
+/** Drops the cached tokens after the shared prefix; returns the prompt tokens still to evaluate. */
+export async function prepareSequence(sequence: LlamaContextSequence, prompt: readonly Token[]): Promise<Token[]> {
+  // At least one prompt token must be evaluated to get logits for the first generated token.
+  const keep = Math.min(sharedPrefix(sequence.contextTokens, prompt), prompt.length - 1);
+  if (sequence.nextTokenIndex > keep) {
+    await sequence.eraseContextTokenRanges([{ start: keep, end: sequence.nextTokenIndex }]);
+  }
+  return prompt.slice(keep);
+}

@@ -1,0 +1,63 @@
+import type { ServerUnaryCall, ServerWritableStream, sendUnaryData } from '@grpc/grpc-js';
+import { once } from 'node:events';
+import { RunnerError } from '../../shared/errors.js';
+import type { Logger } from '../../shared/logger.js';
+import { toServiceError } from '../grpc-errors.js';
+import type { EngineHandlers } from '../proto/generated/modelrunner/engine/v1/Engine.js';
+import type { GenerateEvent } from '../proto/generated/modelrunner/engine/v1/GenerateEvent.js';
+import type { GenerateRequest__Output } from '../proto/generated/modelrunner/engine/v1/GenerateRequest.js';
+import { LlamaEngine } from './llama-engine.js';
+
+function unary<Req, Res>(work: (request: Req) => Promise<Res> | Res) {
+  return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => {
+    Promise.resolve()
+      .then(() => work(call.request))
+      .then(
+        (reply) => callback(null, reply),
+        (error: unknown) => callback(toServiceError(error)),
+      );
+  };
+}
+
+async function streamGeneration(engine: LlamaEngine, call: ServerWritableStream<GenerateRequest__Output, GenerateEvent>): Promise<void> {
+  const abort = new AbortController();
+  call.on('cancelled', () => abort.abort());
+  try {
+    for await (const event of engine.generate(call.request, abort.signal)) {
+      if (abort.signal.aborted) return;
+      if (!call.write(event)) await once(call, 'drain');
+    }
+    call.end();
+  } catch (error) {
+    if (!abort.signal.aborted) call.emit('error', toServiceError(error));
+  }
+}
+
+/** The worker's gRPC handlers over one LlamaEngine, loaded by the first Load call. */
+export function workerService(log: Logger, onLoaded: (engine: LlamaEngine) => void): EngineHandlers {
+  let engine: LlamaEngine | undefined;
+  const loaded = (): LlamaEngine => {
+    if (!engine) throw new RunnerError('unavailable', 'the model is not loaded yet');
+    return engine;
+  };
+  return {
+    Load: unary(async (request) => {
+      if (engine) throw new RunnerError('conflict', 'this worker has already loaded its model');
+      engine = await LlamaEngine.load(request, log);
+      onLoaded(engine);
+      log.info({ ...engine.info }, 'model loaded');
+      return engine.info;
+    }),
+    Health: unary(() => ({ ready: engine !== undefined, activeSequences: engine?.activeSequences ?? 0 })),
+    Tokenize: unary((request) => ({ tokens: loaded().tokenize(request.text) })),
+    Generate: (call) => {
+      Promise.resolve()
+        .then(() => streamGeneration(loaded(), call))
+        .catch((error: unknown) => call.emit('error', toServiceError(error)));
+    },
+    Embed: unary(async (request) => {
+      const { vectors, promptTokens } = await loaded().embed(request.inputs);
+      return { embeddings: vectors.map((values) => ({ values })), promptTokens };
+    }),
+  };
+}

@@ -1,0 +1,168 @@
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import type { Engine, EngineLoadOptions } from '../engine/engine.js';
+import { isRunnerError } from '../shared/errors.js';
+import { Scheduler } from './scheduler.js';
+import type { ModelTarget, SchedulerSettings } from './scheduler-types.js';
+
+class FakeEngine implements Engine {
+  readonly info = { contextSize: 1024, embeddingLength: 8, gpu: 'cpu', parallel: 2 };
+  readonly pid = 1;
+  closed = false;
+  #exit: () => void = () => undefined;
+  readonly exited = new Promise<void>((resolve) => (this.#exit = resolve));
+
+  constructor(readonly options: EngineLoadOptions) {}
+
+  async *generate() {
+    yield { delta: 'x' };
+  }
+
+  async embed() {
+    return { vectors: [], promptTokens: 0 };
+  }
+
+  async tokenize() {
+    return [];
+  }
+
+  crash(): void {
+    this.#exit();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.#exit();
+  }
+}
+
+function setup(overrides: Partial<SchedulerSettings> = {}, freeMemory = () => 64 * 2 ** 30) {
+  const started: FakeEngine[] = [];
+  const scheduler = new Scheduler({
+    startEngine: async (options) => {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      const engine = new FakeEngine(options);
+      started.push(engine);
+      return engine;
+    },
+    settings: { maxModels: 2, parallel: 2, maxQueue: 1, defaultKeepAliveMs: 60_000, gpu: 'off', threads: 0, ...overrides },
+    log: pino({ level: 'silent' }),
+    freeMemory,
+  });
+  return { scheduler, started };
+}
+
+const model = (id: string): ModelTarget => ({
+  id,
+  name: `ai/${id}`,
+  modelPath: `/models/${id}.gguf`,
+  chatTemplatePath: undefined,
+  contextSize: 0,
+  weightsBytes: 1_000_000,
+  gguf: {},
+});
+
+const signal = new AbortController().signal;
+
+describe('Scheduler', () => {
+  it('starts one engine for concurrent first requests and shares it', async () => {
+    const { scheduler, started } = setup();
+    const leases = await Promise.all([scheduler.acquire(model('a'), 'completion', signal), scheduler.acquire(model('a'), 'completion', signal)]);
+    expect(started).toHaveLength(1);
+    expect(leases[0]!.engine).toBe(leases[1]!.engine);
+    expect(scheduler.ps()).toEqual([expect.objectContaining({ model_name: 'ai/a', mode: 'completion', in_use: true, keep_alive: '1m0s' })]);
+  });
+
+  it('runs completion and embedding of one model as separate engines', async () => {
+    const { scheduler, started } = setup();
+    await scheduler.acquire(model('a'), 'completion', signal);
+    await scheduler.acquire(model('a'), 'embedding', signal);
+    expect(started.map((engine) => engine.options.mode)).toEqual(['completion', 'embedding']);
+  });
+
+  it('refuses requests beyond the running slots and the queue with 503', async () => {
+    const { scheduler } = setup({ parallel: 1, maxQueue: 1 });
+    const first = await scheduler.acquire(model('a'), 'completion', signal);
+    const queued = scheduler.acquire(model('a'), 'completion', signal);
+    const refused = await scheduler.acquire(model('a'), 'completion', signal).catch((error: unknown) => error);
+    expect(isRunnerError(refused, 'unavailable')).toBe(true);
+    first.release();
+    (await queued).release();
+  });
+
+  it('unloads an idle engine after its keep-alive', async () => {
+    const { scheduler, started } = setup({ defaultKeepAliveMs: 30 });
+    (await scheduler.acquire(model('a'), 'completion', signal)).release();
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(started[0]!.closed).toBe(true);
+    expect(scheduler.ps()).toEqual([]);
+  });
+
+  it('unloads at once with keep-alive 0 and never with a negative one', async () => {
+    const { scheduler, started } = setup({ defaultKeepAliveMs: 0 });
+    (await scheduler.acquire(model('a'), 'completion', signal)).release();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(started[0]!.closed).toBe(true);
+    await scheduler.configure({ modelId: 'b', modelName: 'ai/b', mode: 'completion', config: { keepAliveMs: -1 } });
+    (await scheduler.acquire(model('b'), 'completion', signal)).release();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(started[1]!.closed).toBe(false);
+  });
+
+  it('evicts the least recently used idle engine when a new model needs its slot, never a busy one', async () => {
+    const { scheduler, started } = setup({ maxModels: 2 });
+    const a = await scheduler.acquire(model('a'), 'completion', signal);
+    (await scheduler.acquire(model('b'), 'completion', signal)).release();
+    await scheduler.acquire(model('c'), 'completion', signal);
+    expect(started.map((engine) => [engine.options.name, engine.closed])).toEqual([
+      ['ai/a', false],
+      ['ai/b', true],
+      ['ai/c', false],
+    ]);
+    const refused = await scheduler.acquire(model('d'), 'completion', signal).catch((error: unknown) => error);
+    expect(isRunnerError(refused, 'unavailable')).toBe(true);
+    expect((refused as Error).message).toContain('all are busy');
+    a.release();
+  });
+
+  it('evicts idle engines to make memory room and refuses when none can be freed', async () => {
+    let free = 3_000_000_000;
+    const { scheduler, started } = setup({ maxModels: 8 }, () => free);
+    (await scheduler.acquire(model('a'), 'completion', signal)).release();
+    free = 0;
+    const refused = await scheduler.acquire(model('b'), 'completion', signal).catch((error: unknown) => error);
+    expect(started[0]!.closed).toBe(true);
+    expect((refused as Error).message).toMatch(/needs about \d+ MiB/);
+  });
+
+  it('starts a fresh engine after one crashed', async () => {
+    const { scheduler, started } = setup();
+    (await scheduler.acquire(model('a'), 'completion', signal)).release();
+    started[0]!.crash();
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    const lease = await scheduler.acquire(model('a'), 'completion', signal);
+    expect(started).toHaveLength(2);
+    expect(lease.engine).toBe(started[1]);
+  });
+
+  it('refuses to reconfigure a busy engine and replaces an idle one', async () => {
+    const { scheduler, started } = setup();
+    const lease = await scheduler.acquire(model('a'), 'completion', signal);
+    const config = { modelId: 'a', modelName: 'ai/a', mode: 'completion' as const, config: { contextSize: 512 } };
+    expect(isRunnerError(await scheduler.configure(config).catch((error: unknown) => error), 'conflict')).toBe(true);
+    lease.release();
+    await scheduler.configure(config);
+    expect(started[0]!.closed).toBe(true);
+    await scheduler.acquire(model('a'), 'completion', signal);
+    expect(started[1]!.options.contextSize).toBe(512);
+  });
+
+  it('unloads only idle engines', async () => {
+    const { scheduler } = setup();
+    const busy = await scheduler.acquire(model('a'), 'completion', signal);
+    (await scheduler.acquire(model('b'), 'completion', signal)).release();
+    expect(await scheduler.unload(() => true)).toBe(1);
+    expect(scheduler.ps().map((row) => row.model_name)).toEqual(['ai/a']);
+    busy.release();
+  });
+});
