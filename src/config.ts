@@ -1,5 +1,7 @@
-import { homedir } from 'node:os';
+import { availableParallelism, homedir } from 'node:os';
 import { join } from 'node:path';
+import type { GpuSetting } from './engine/engine.js';
+import { parseKeepAlive } from './scheduler/go-duration.js';
 
 /**
  * The only reader of process.env. Each setting is one row: its variable name (DMR's where DMR has
@@ -32,6 +34,12 @@ export const serverSettings = {
   },
   modelsPath: { name: 'MODELS_PATH', default: '~/.docker/models', description: 'Model store root' },
   logLevel: { name: 'LOG_LEVEL', default: 'info', description: 'Log level: debug, info, warn or error' },
+  gpu: { name: 'MODEL_RUNNER_GPU', default: 'auto', description: 'Engine backend: auto (a GPU when node-llama-cpp finds one), cuda, vulkan or off' },
+  maxModels: { name: 'MODEL_RUNNER_MAX_MODELS', default: 'min(CPUs, 8)', description: 'Engine workers loaded at once' },
+  parallel: { name: 'MODEL_RUNNER_PARALLEL', default: '4', description: 'Requests one worker serves at once (batched by llama.cpp)' },
+  maxQueue: { name: 'MODEL_RUNNER_MAX_QUEUE', default: '32', description: 'Requests that may wait per worker; beyond it they get 503 at once' },
+  keepAlive: { name: 'MODEL_RUNNER_KEEP_ALIVE', default: '5m', description: 'Idle time before a worker unloads: a Go duration, 0 = at once, negative = never' },
+  threads: { name: 'MODEL_RUNNER_THREADS', default: '0', description: 'CPU threads per worker; 0 lets the engine choose' },
 } as const satisfies Record<string, SettingRow>;
 
 export const clientSettings = {
@@ -48,6 +56,12 @@ export interface ServerConfig {
   socketPath: string | undefined;
   modelsPath: string;
   logLevel: LogLevel;
+  gpu: GpuSetting;
+  maxModels: number;
+  parallel: number;
+  maxQueue: number;
+  keepAliveMs: number;
+  threads: number;
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -65,6 +79,19 @@ function parsePort(value: string | undefined, row: SettingRow): number {
     throw new Error(`${row.name} must be a port number between 0 and 65535, got "${value}"`);
   }
   return port;
+}
+
+function parseCount(value: string | undefined, row: SettingRow, fallback: number, min: number): number {
+  if (value === undefined || value === '') return fallback;
+  const count = Number(value);
+  if (!Number.isInteger(count) || count < min) throw new Error(`${row.name} must be an integer of at least ${min}, got "${value}"`);
+  return count;
+}
+
+function parseGpu(value: string | undefined): GpuSetting {
+  const gpu = (value || 'auto').toLowerCase();
+  if (gpu === 'auto' || gpu === 'cuda' || gpu === 'vulkan' || gpu === 'off') return gpu;
+  throw new Error(`MODEL_RUNNER_GPU must be auto, cuda, vulkan or off; got "${value}"`);
 }
 
 function parseLogLevel(value: string | undefined): LogLevel {
@@ -85,6 +112,12 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
     socketPath: socket === undefined ? defaultSocketPath(env) : socket === '' ? undefined : expandHome(socket),
     modelsPath: expandHome(read(env, serverSettings.modelsPath) || serverSettings.modelsPath.default),
     logLevel: parseLogLevel(read(env, serverSettings.logLevel)),
+    gpu: parseGpu(read(env, serverSettings.gpu)),
+    maxModels: parseCount(read(env, serverSettings.maxModels), serverSettings.maxModels, Math.min(availableParallelism(), 8), 1),
+    parallel: parseCount(read(env, serverSettings.parallel), serverSettings.parallel, 4, 1),
+    maxQueue: parseCount(read(env, serverSettings.maxQueue), serverSettings.maxQueue, 32, 0),
+    keepAliveMs: parseKeepAlive(read(env, serverSettings.keepAlive) || serverSettings.keepAlive.default),
+    threads: parseCount(read(env, serverSettings.threads), serverSettings.threads, 0, 0),
   };
 }
 

@@ -1,14 +1,20 @@
 #!/usr/bin/env node
+import { rm } from 'node:fs/promises';
+import { freemem, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadServerConfig, serverSettings, settingsHelp } from './config.js';
+import { startWorkerEngine } from './engine/client/worker-engine.js';
+import { Scheduler } from './scheduler/scheduler.js';
 import { createApp } from './server/create-app.js';
 import { listen } from './server/http-listeners.js';
 import { createLogger } from './shared/logger.js';
-import { ModelStore } from './store/model-store.js';
 import { packageInfo } from './shared/package-root.js';
+import { ModelStore } from './store/model-store.js';
+import { engineBackend } from './engine/engine-backend.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
-/** Composition root: config → logger → store → app → listeners. */
+/** Composition root: config → logger → store → scheduler → app → listeners. */
 async function main(): Promise<void> {
   if (process.argv.includes('--help') || process.argv.includes('-h')) {
     process.stdout.write(`Usage: model-runner\n\nEnvironment:\n${settingsHelp(Object.values(serverSettings))}\n`);
@@ -17,7 +23,22 @@ async function main(): Promise<void> {
   const config = loadServerConfig();
   const logger = createLogger(config.logLevel);
   const store = await ModelStore.open(config.modelsPath, logger.child({ component: 'store' }));
-  const app = createApp({ store, logger: logger.child({ component: 'server' }), version: packageInfo().version });
+  const socketDir = join(tmpdir(), `model-runner-${process.pid}`);
+  const scheduler = new Scheduler({
+    startEngine: (options) => startWorkerEngine(options, { socketDir, log: logger.child({ component: 'engine' }), logLevel: config.logLevel }),
+    settings: { ...config, defaultKeepAliveMs: config.keepAliveMs },
+    log: logger.child({ component: 'scheduler' }),
+    freeMemory: freemem,
+  });
+  const backend = engineBackend(packageInfo().root);
+  const app = createApp({
+    store,
+    scheduler,
+    logger: logger.child({ component: 'server' }),
+    version: packageInfo().version,
+    engineDescription: backend.description,
+    backendDir: backend.dir,
+  });
   const listeners = await listen(app.fetch, config, logger.child({ component: 'listener' }));
   logger.info({ port: listeners.port, bind: config.bind, socket: listeners.socketPath, models: config.modelsPath }, 'runner listening');
 
@@ -27,6 +48,8 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'shutting down');
     await listeners.close(SHUTDOWN_GRACE_MS);
+    await scheduler.close();
+    await rm(socketDir, { recursive: true, force: true });
     logger.info('stopped');
     process.exit(0);
   };

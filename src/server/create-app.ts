@@ -4,13 +4,17 @@ import { RunnerError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import type { ModelStore } from '../store/model-store.js';
 import { asRunnerError, renderError } from './render-error.js';
+import type { Scheduler } from '../scheduler/scheduler.js';
+import { inferenceRoutes } from './openai/inference-routes.js';
+import { engineRoutes, type EngineRouteDeps } from './routes/engine-routes.js';
 import { modelRoutes } from './routes/model-routes.js';
 import { openAIModelRoutes } from './routes/openai-model-routes.js';
 import { rootRoutes } from './routes/root-routes.js';
 import type { ServerEnv } from './server-env.js';
 
-export interface AppDeps {
+export interface AppDeps extends EngineRouteDeps {
   store: ModelStore;
+  scheduler: Scheduler;
   logger: Logger;
   version: string;
 }
@@ -20,10 +24,11 @@ export const DESKTOP_PREFIX = '/exp/vDD4.40';
 
 const BACKENDS = new Set(['llama.cpp']);
 
-/** The engine API answers at `/engines/<backend>/…`, `/engines/…` and, as DMR's alias, `/…`. */
-function engineRoutes(deps: AppDeps): Hono<ServerEnv> {
+/** OpenAI's API answers at `/engines/<backend>/v1/…`, `/engines/v1/…` and, as DMR's alias, `/v1/…`. */
+function openAIRoutes(deps: AppDeps): Hono<ServerEnv> {
   const engines = new Hono<ServerEnv>();
   engines.route('/', openAIModelRoutes(deps));
+  engines.route('/', inferenceRoutes(deps));
   const app = new Hono<ServerEnv>();
   app.use('/engines/:backend/v1/*', async (c, next) => {
     if (!BACKENDS.has(c.req.param('backend'))) throw new RunnerError('not_found', 'backend not found');
@@ -40,6 +45,7 @@ function api(deps: AppDeps): Hono<ServerEnv> {
   app.route('/', rootRoutes(deps.version));
   app.route('/', modelRoutes(deps));
   app.route('/', engineRoutes(deps));
+  app.route('/', openAIRoutes(deps));
   return app;
 }
 

@@ -26,13 +26,22 @@ export function renderError(error: RunnerError, style: ErrorStyle): Response {
       headers: { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' },
     });
   }
-  const body = {
+  return Response.json(openAIErrorBody(error), { status });
+}
+
+const openAICodes: Partial<Record<ErrorCode, string>> = {
+  context_length_exceeded: 'context_length_exceeded',
+  not_found: 'model_not_found',
+};
+
+/** OpenAI's error object; also sent inside an event stream when a failure comes after the first byte. */
+export function openAIErrorBody(error: RunnerError): { error: { message: string; type: string; param: string | null; code: string | null } } {
+  return {
     error: {
       message: error.message,
       type: openAITypes[error.code] ?? 'invalid_request_error',
       param: error.param ?? null,
-      code: error.code === 'context_length_exceeded' || error.code === 'not_found' ? error.code : null,
+      code: openAICodes[error.code] ?? null,
     },
   };
-  return Response.json(body, { status });
 }

@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { mkdir, rename } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,13 +7,26 @@ import { makeModel } from '../../src/gguf/make-model.js';
 import type { PresetName } from '../../src/gguf/model-presets.js';
 import { buildModelArtifact, type ModelArtifact, type PackageOptions } from '../../src/distribution/build-model-artifact.js';
 import type { ModelStore } from '../../src/store/model-store.js';
+import { repoRoot } from './runner-process.js';
 
 const cacheDir = join(tmpdir(), 'model-runner-test-models');
+
+/** Identifies the generator's code, so a changed generator never serves a stale cached model. */
+function generatorFingerprint(): string {
+  const dir = join(repoRoot, 'src', 'gguf');
+  const hash = createHash('sha256');
+  for (const name of readdirSync(dir).filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts')).sort()) {
+    hash.update(name).update(readFileSync(join(dir, name)));
+  }
+  return hash.digest('hex').slice(0, 12);
+}
+
+const fingerprint = generatorFingerprint();
 
 /** Generated models are deterministic, so tests share one copy of each across runs. */
 export async function generatedModel(preset: PresetName = 'tiny', type: 'f16' | 'q8_0' = 'q8_0', seed = 1): Promise<string> {
   await mkdir(cacheDir, { recursive: true });
-  const path = join(cacheDir, `${preset}-${type}-${seed}.gguf`);
+  const path = join(cacheDir, `${preset}-${type}-${seed}-${fingerprint}.gguf`);
   if (!existsSync(path)) {
     const temp = `${path}.${process.pid}.tmp`;
     await makeModel({ preset, type, out: temp, seed });

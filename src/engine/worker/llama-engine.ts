@@ -51,13 +51,14 @@ export class LlamaEngine {
     const llama = await getLlama({ gpu: gpuOption(request.gpu), build: 'never', logLevel: LlamaLogLevel.warn, logger: llamaLogger(log) });
     const model = await llama.loadModel({ modelPath: request.modelPath, ...(llama.gpu === false ? { gpuLayers: 0 } : {}) });
     const contextSize = request.contextSize || Math.min(model.trainContextSize, DEFAULT_CONTEXT_SIZE);
-    const threads = request.threads || undefined;
+    // node-llama-cpp's default (at least 4 threads) spin-waits on small machines; one per math core is right.
+    const threads = request.threads || llama.cpuMathCores;
     let resources: ModeResources;
     if (request.mode === 'MODE_EMBEDDING') {
-      resources = { mode: 'embedding', context: await model.createEmbeddingContext({ contextSize, ...(threads ? { threads } : {}) }) };
+      resources = { mode: 'embedding', context: await model.createEmbeddingContext({ contextSize, threads }) };
     } else {
       const sequences = Math.max(1, request.parallel);
-      const context = await model.createContext({ contextSize, sequences, ...(threads ? { threads } : {}) });
+      const context = await model.createContext({ contextSize, sequences, threads });
       const template = request.chatTemplatePath
         ? await readFile(request.chatTemplatePath, 'utf8')
         : (model.fileInfo.metadata.tokenizer?.chat_template ?? CHATML_TEMPLATE);

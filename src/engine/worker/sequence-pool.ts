@@ -1,12 +1,14 @@
 import type { LlamaContext, LlamaContextSequence, Token } from 'node-llama-cpp';
-import { RunnerError } from '../../shared/errors.js';
 
 /**
  * The context's sequences, handed to one request at a time. A returned sequence keeps its KV
  * cache, so the next request reuses the longest common prompt prefix instead of evaluating it again.
+ * The runner admits no more requests than there are sequences; a request that arrives while a
+ * cancelled one is still finishing its last token waits for that sequence instead of failing.
  */
 export class SequencePool {
   readonly #free: LlamaContextSequence[] = [];
+  readonly #waiting: Array<() => void> = [];
   #active = 0;
 
   constructor(context: LlamaContext) {
@@ -18,8 +20,8 @@ export class SequencePool {
   }
 
   /** Takes the free sequence whose cached tokens share the longest prefix with the prompt. */
-  acquire(prompt: readonly Token[]): LlamaContextSequence {
-    if (this.#free.length === 0) throw new RunnerError('unavailable', 'all sequences of this model are busy');
+  async acquire(prompt: readonly Token[]): Promise<LlamaContextSequence> {
+    while (this.#free.length === 0) await new Promise<void>((resolve) => this.#waiting.push(resolve));
     let best = 0;
     let bestShared = -1;
     for (const [index, sequence] of this.#free.entries()) {
@@ -33,6 +35,7 @@ export class SequencePool {
   release(sequence: LlamaContextSequence): void {
     this.#active--;
     this.#free.push(sequence);
+    this.#waiting.shift()?.();
   }
 }
 

@@ -4,6 +4,7 @@
  * on stdout for the runner to relay. It exits when its stdin closes, so it never outlives the runner.
  */
 import { Server, ServerCredentials } from '@grpc/grpc-js';
+import { rm } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { createLogger } from '../../shared/logger.js';
 import { loadEngineProto } from '../proto/load-engine-proto.js';
@@ -23,6 +24,7 @@ async function shutdown(reason: string): Promise<never> {
   log.info({ reason }, 'worker stopping');
   server.forceShutdown();
   await engine?.close().catch(() => undefined);
+  await rm(socket, { force: true });
   process.exit(0);
 }
 

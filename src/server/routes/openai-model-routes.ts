@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import type { OpenAIModelList } from '../../api/dmr-types.js';
-import { RunnerError, isRunnerError } from '../../shared/errors.js';
 import type { ModelStore } from '../../store/model-store.js';
+import { getModelForOpenAI } from '../model-target.js';
 import { toOpenAIModel } from '../model-views.js';
 import type { ServerEnv } from '../server-env.js';
 
@@ -19,13 +19,7 @@ export function openAIModelRoutes({ store }: OpenAIModelRouteDeps): Hono<ServerE
   });
 
   app.get('/v1/models/:reference{.+}', async (c) => {
-    const reference = c.req.param('reference');
-    try {
-      return c.json(toOpenAIModel(await store.get(reference)));
-    } catch (error) {
-      if (!isRunnerError(error, 'not_found')) throw error;
-      throw new RunnerError('not_found', `error while getting model: get model '${JSON.stringify(reference)}': model not found`);
-    }
+    return c.json(toOpenAIModel(await getModelForOpenAI(store, c.req.param('reference'))));
   });
 
   return app;

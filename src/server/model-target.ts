@@ -1,0 +1,30 @@
+import type { ModelTarget } from '../scheduler/scheduler-types.js';
+import { RunnerError, isRunnerError } from '../shared/errors.js';
+import { MediaType, layersOfType } from '../store/model-artifact.js';
+import type { ModelStore, StoredModel } from '../store/model-store.js';
+
+/** DMR's wording when an OpenAI route names a model the store does not have. */
+export async function getModelForOpenAI(store: ModelStore, reference: string): Promise<StoredModel> {
+  try {
+    return await store.get(reference);
+  } catch (error) {
+    if (!isRunnerError(error, 'not_found')) throw error;
+    throw new RunnerError('not_found', `error while getting model: get model '${JSON.stringify(reference)}': model not found`, { param: 'model' });
+  }
+}
+
+/** What the scheduler needs to run a stored model: its bundle files and sizing facts. */
+export async function resolveModelTarget(store: ModelStore, reference: string): Promise<ModelTarget> {
+  const model = await getModelForOpenAI(store, reference);
+  const bundle = await store.bundle(model);
+  const { config } = model.configFile;
+  return {
+    id: model.id,
+    name: reference,
+    modelPath: bundle.modelPath,
+    chatTemplatePath: bundle.chatTemplatePath,
+    contextSize: config.context_size ?? 0,
+    weightsBytes: layersOfType(model.manifest, MediaType.gguf).reduce((sum, layer) => sum + layer.size, 0),
+    gguf: config.gguf ?? {},
+  };
+}

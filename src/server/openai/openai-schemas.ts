@@ -1,0 +1,66 @@
+import { z } from 'zod';
+
+/** OpenAI request bodies as we accept them: validated once, at the edge. Unknown fields are ignored. */
+const textPart = z.object({ type: z.literal('text'), text: z.string() });
+
+const message = z.object({
+  role: z.enum(['system', 'developer', 'user', 'assistant', 'tool']),
+  content: z.union([z.string(), z.array(textPart), z.null()]).optional(),
+});
+
+const stop = z.union([z.string(), z.array(z.string())]).optional();
+
+const sampling = {
+  temperature: z.number().min(0).max(2).optional(),
+  top_p: z.number().min(0).max(1).optional(),
+  top_k: z.number().int().min(0).optional(),
+  min_p: z.number().min(0).max(1).optional(),
+  seed: z.number().int().optional(),
+  presence_penalty: z.number().min(-2).max(2).optional(),
+  frequency_penalty: z.number().min(-2).max(2).optional(),
+  stop,
+  stream: z.boolean().optional(),
+  stream_options: z.object({ include_usage: z.boolean().optional() }).nullish(),
+  n: z.literal(1, { message: 'only n=1 is supported' }).optional(),
+  /** llama-server's extension, used by benchmarks to generate a fixed number of tokens. */
+  ignore_eos: z.boolean().optional(),
+};
+
+const maxTokens = z.number().int().min(1).optional();
+
+const responseFormat = z
+  .discriminatedUnion('type', [
+    z.object({ type: z.literal('text') }),
+    z.object({ type: z.literal('json_object') }),
+    z.object({
+      type: z.literal('json_schema'),
+      json_schema: z.object({ name: z.string().optional(), schema: z.record(z.string(), z.unknown()), strict: z.boolean().nullish() }),
+    }),
+  ])
+  .optional();
+
+export const chatCompletionRequest = z.object({
+  model: z.string().min(1, 'model is required'),
+  messages: z.array(message).min(1, 'messages must not be empty'),
+  max_tokens: maxTokens,
+  max_completion_tokens: maxTokens,
+  response_format: responseFormat,
+  ...sampling,
+});
+
+export const completionRequest = z.object({
+  model: z.string().min(1, 'model is required'),
+  prompt: z.union([z.string(), z.array(z.string()).min(1)]),
+  max_tokens: maxTokens,
+  ...sampling,
+});
+
+export const embeddingRequest = z.object({
+  model: z.string().min(1, 'model is required'),
+  input: z.union([z.string(), z.array(z.string()).min(1)]),
+  encoding_format: z.enum(['float', 'base64']).optional(),
+});
+
+export type ChatCompletionRequest = z.infer<typeof chatCompletionRequest>;
+export type CompletionRequest = z.infer<typeof completionRequest>;
+export type EmbeddingRequest = z.infer<typeof embeddingRequest>;
