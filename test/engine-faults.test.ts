@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postJson, runnerWithTinyModels } from './helpers/packaged-runner.js';
+import type { RunningRunner } from './helpers/runner-process.js';
+import { isAlive, workerPids } from './helpers/worker-processes.js';
+
+const endless = { model: 'ai/tiny', messages: [{ role: 'user', content: 'go on' }], max_tokens: 100_000, ignore_eos: true, stream: true };
+const short = { model: 'ai/tiny', messages: [{ role: 'user', content: 'hi' }], max_tokens: 2 };
+
+async function firstChunk(response: Response): Promise<ReadableStreamDefaultReader<Uint8Array>> {
+  const reader = response.body!.getReader();
+  await reader.read();
+  return reader;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('engine faults', () => {
+  let runner: RunningRunner;
+
+  beforeAll(async () => {
+    runner = await runnerWithTinyModels({ env: { MODEL_RUNNER_PARALLEL: '1', MODEL_RUNNER_MAX_QUEUE: '0', MODEL_RUNNER_THREADS: '1' } });
+  });
+
+  afterAll(async () => {
+    await runner[Symbol.asyncDispose]();
+  });
+
+  it('refuses a request beyond the slots and the queue with 503 at once', async () => {
+    const running = await postJson(runner, '/v1/chat/completions', endless);
+    const reader = await firstChunk(running);
+    const refused = await postJson(runner, '/v1/chat/completions', short);
+    expect(refused.status).toBe(503);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toContain('busy');
+    await reader.cancel();
+  });
+
+  it('frees the slot of a client that disconnects mid-stream within 100 ms', async () => {
+    const abort = new AbortController();
+    const running = await postJson(runner, '/v1/chat/completions', endless, { signal: abort.signal });
+    await firstChunk(running);
+    abort.abort();
+    await sleep(100);
+    const next = await postJson(runner, '/v1/chat/completions', short);
+    expect(next.status).toBe(200);
+  });
+
+  it('fails only the in-flight request of a worker killed with -9 and starts a fresh one', async () => {
+    const running = await postJson(runner, '/v1/chat/completions', endless);
+    const reader = await firstChunk(running);
+    const [pid] = await workerPids(runner.process.pid!);
+    expect(pid).toBeDefined();
+    process.kill(pid!, 'SIGKILL');
+    let text = '';
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) text += Buffer.from(chunk.value).toString();
+    const errorEvent = text.split('\n\n').find((event) => event.includes('"error"'));
+    expect(errorEvent).toBeDefined();
+    expect(JSON.parse(errorEvent!.slice(6)).error.message).toMatch(/engine for model ai\/tiny was killed by SIGKILL/);
+
+    const nonStreamed = postJson(runner, '/v1/chat/completions', { ...endless, stream: false });
+    await sleep(1500);
+    const [second] = await workerPids(runner.process.pid!);
+    process.kill(second!, 'SIGKILL');
+    const failed = await nonStreamed;
+    expect(failed.status).toBe(500);
+    expect(((await failed.json()) as { error: { message: string } }).error.message).toContain('ai/tiny');
+
+    const after = await postJson(runner, '/v1/chat/completions', short);
+    expect(after.status).toBe(200);
+    const embeddings = await postJson(runner, '/v1/embeddings', { model: 'ai/tiny-embed', input: 'still serving' });
+    expect(embeddings.status).toBe(200);
+  });
+
+  it('leaves no worker behind when the runner stops', async () => {
+    const own = await runnerWithTinyModels();
+    await postJson(own, '/v1/chat/completions', short);
+    await postJson(own, '/v1/embeddings', { model: 'ai/tiny-embed', input: 'x' });
+    const pids = await workerPids(own.process.pid!);
+    expect(pids).toHaveLength(2);
+    expect(await own.stop()).toBe(0);
+    expect(pids.filter(isAlive)).toEqual([]);
+    await own[Symbol.asyncDispose]();
+  });
+
+  it('workers exit when the runner is killed with -9', async () => {
+    const own = await runnerWithTinyModels();
+    await postJson(own, '/v1/chat/completions', short);
+    const pids = await workerPids(own.process.pid!);
+    own.process.kill('SIGKILL');
+    await own.stop();
+    for (let waited = 0; waited < 5000 && pids.some(isAlive); waited += 100) await sleep(100);
+    expect(pids.filter(isAlive)).toEqual([]);
+    await own[Symbol.asyncDispose]();
+  });
+});
+
+describe('idle unload', () => {
+  it('unloads a worker after a short keep-alive', async () => {
+    await using runner = await runnerWithTinyModels({ env: { MODEL_RUNNER_KEEP_ALIVE: '500ms' } });
+    expect((await postJson(runner, '/v1/chat/completions', short)).status).toBe(200);
+    const [pid] = await workerPids(runner.process.pid!);
+    expect(await (await fetch(`${runner.url}/engines/ps`)).json()).toEqual([expect.objectContaining({ model_name: 'ai/tiny', keep_alive: '0.5s' })]);
+    await sleep(1500);
+    expect(await (await fetch(`${runner.url}/engines/ps`)).json()).toEqual([]);
+    expect(isAlive(pid!)).toBe(false);
+  });
+});
