@@ -1,4 +1,8 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generatedModel } from './helpers/models.js';
+import { npmRun } from './helpers/run-command.js';
 import { postJson, runnerWithTinyModels } from './helpers/packaged-runner.js';
 import type { RunningRunner } from './helpers/runner-process.js';
 import { isAlive, workerPids } from './helpers/worker-processes.js';
@@ -102,5 +106,26 @@ describe('idle unload', () => {
     await sleep(1500);
     expect(await (await fetch(`${runner.url}/engines/ps`)).json()).toEqual([]);
     expect(isAlive(pid!)).toBe(false);
+  });
+});
+
+describe('a model that crashes llama.cpp on load', () => {
+  it('answers a clear 500 naming the model instead of hanging, and keeps serving others', async () => {
+    await using runner = await runnerWithTinyModels();
+    const gguf = await readFile(await generatedModel('tiny', 'q8_0'));
+    // Same length, so the file stays valid GGUF; llama.cpp then misses the head count and aborts.
+    const key = Buffer.from('llama.attention.head_count');
+    const at = gguf.indexOf(Buffer.concat([key, Buffer.from([0x04])]));
+    expect(at).toBeGreaterThan(0);
+    gguf.write('llama.attention.head_cxunt', at);
+    const broken = join(runner.dir, 'broken.gguf');
+    await writeFile(broken, gguf);
+    await npmRun('package', ['--gguf', broken, 'ai/broken'], { MODEL_RUNNER_HOST: runner.url });
+
+    const response = await postJson(runner, '/v1/chat/completions', { model: 'ai/broken', messages: [{ role: 'user', content: 'x' }] });
+    expect(response.status).toBe(500);
+    const { error } = (await response.json()) as { error: { message: string } };
+    expect(error.message).toMatch(/engine for model ai\/broken (exited|was killed)/);
+    expect((await postJson(runner, '/v1/chat/completions', short)).status).toBe(200);
   });
 });

@@ -73,15 +73,25 @@ export async function startWorkerEngine(options: EngineLoadOptions, deps: Worker
         done,
       ),
     );
-    const info = await Promise.race([loading, exited.then(() => Promise.reject(exitError))]).catch((error: unknown) => {
-      throw error instanceof RunnerError ? error : fromServiceError(error as ServiceError, options.name);
+    const failure = (error: ServiceError) => explainFailure(error, options.name, exited, () => exitError);
+    const info = await loading.catch(async (error: ServiceError) => {
+      throw await failure(error);
     });
-    return new WorkerEngine(options.name, child, client, info, exited, () => exitError);
+    return new WorkerEngine(child, client, info, exited, failure);
   } catch (error) {
     child.kill('SIGKILL');
     await exited;
     throw error;
   }
+}
+
+/**
+ * A failed call is blamed on the crash when the worker died, so the client hears why. The socket
+ * closes a moment before the exit is seen, hence the short wait.
+ */
+async function explainFailure(error: ServiceError, name: string, exited: Promise<void>, exitError: () => RunnerError | undefined): Promise<RunnerError> {
+  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 200))]);
+  return exitError() ?? fromServiceError(error, name);
 }
 
 function callUnary<T>(start: (done: (error: ServiceError | null, value?: T) => void) => void): Promise<T> {
@@ -90,25 +100,15 @@ function callUnary<T>(start: (done: (error: ServiceError | null, value?: T) => v
 
 class WorkerEngine implements Engine {
   constructor(
-    readonly name: string,
     readonly child: ChildProcess,
     readonly client: EngineClient,
     readonly info: EngineInfo,
     readonly exited: Promise<void>,
-    readonly exitError: () => RunnerError | undefined,
+    readonly failure: (error: ServiceError) => Promise<RunnerError>,
   ) {}
 
   get pid(): number | undefined {
     return this.child.pid;
-  }
-
-  /**
-   * A failed call is blamed on the crash when the worker died, so the client hears why. The socket
-   * closes a moment before the exit is seen, hence the short wait.
-   */
-  async #failure(error: ServiceError): Promise<RunnerError> {
-    await Promise.race([this.exited, new Promise((resolve) => setTimeout(resolve, 100))]);
-    return this.exitError() ?? fromServiceError(error, this.name);
   }
 
   async *generate(request: GenerationRequest, signal: AbortSignal): AsyncIterable<GenerationEvent> {
@@ -123,7 +123,7 @@ class WorkerEngine implements Engine {
       }
     } catch (error) {
       if (signal.aborted) return;
-      throw await this.#failure(error as ServiceError);
+      throw await this.failure(error as ServiceError);
     } finally {
       signal.removeEventListener('abort', cancel);
       call.cancel();
@@ -135,14 +135,14 @@ class WorkerEngine implements Engine {
       const call = this.client.embed({ inputs: [...inputs] }, done);
       signal.addEventListener('abort', () => call.cancel(), { once: true });
     }).catch(async (error: ServiceError) => {
-      throw await this.#failure(error);
+      throw await this.failure(error);
     });
     return { vectors: reply.embeddings.map((embedding) => embedding.values), promptTokens: reply.promptTokens };
   }
 
   async tokenize(text: string): Promise<number[]> {
     const reply = await callUnary<{ tokens: number[] }>((done) => this.client.tokenize({ text }, done)).catch(async (error: ServiceError) => {
-      throw await this.#failure(error);
+      throw await this.failure(error);
     });
     return reply.tokens;
   }
