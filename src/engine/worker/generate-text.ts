@@ -5,6 +5,7 @@ import type { GenerateEvent } from '../proto/generated/modelrunner/engine/v1/Gen
 import type { GenerateRequest__Output } from '../proto/generated/modelrunner/engine/v1/GenerateRequest.js';
 import type { ChatPrompt } from './chat-prompt.js';
 import { IncrementalDetokenizer } from './incremental-detokenizer.js';
+import type { LockstepDecoder } from './lockstep-decoder.js';
 import { samplingOptions } from './sampling-options.js';
 import { prepareSequence, type SequencePool } from './sequence-pool.js';
 import { StopMatcher } from './stop-matcher.js';
@@ -13,6 +14,7 @@ export interface GenerationResources {
   llama: Llama;
   model: LlamaModel;
   pool: SequencePool;
+  decoder: LockstepDecoder;
   chatPrompt: ChatPrompt;
   contextSize: number;
 }
@@ -68,7 +70,7 @@ export async function* generateText(
     const input = await prepareSequence(sequence, prompt);
     const state = grammar ? new LlamaGrammarEvaluationState({ model: resources.model, grammar }) : undefined;
     const evaluation = sequence.evaluate(input, samplingOptions(request.sampling, generated, state));
-    for await (const token of evaluation) {
+    for await (const token of resources.decoder.run(evaluation)) {
       if (signal.aborted) break;
       const endOfGeneration = resources.model.isEogToken(token);
       if (endOfGeneration && !request.ignoreEos) {

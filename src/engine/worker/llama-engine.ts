@@ -9,6 +9,7 @@ import type { LoadRequest__Output } from '../proto/generated/modelrunner/engine/
 import { ChatPrompt } from './chat-prompt.js';
 import { embedTexts, type Embeddings } from './embed-texts.js';
 import { generateText } from './generate-text.js';
+import { LockstepDecoder } from './lockstep-decoder.js';
 import { SequencePool } from './sequence-pool.js';
 
 /** llama-server's documented default when neither the request nor the model sets a context size. */
@@ -35,7 +36,7 @@ function llamaLogger(log: Logger): (level: LlamaLogLevel, message: string) => vo
 }
 
 type ModeResources =
-  | { mode: 'completion'; context: LlamaContext; pool: SequencePool; chatPrompt: ChatPrompt }
+  | { mode: 'completion'; context: LlamaContext; pool: SequencePool; decoder: LockstepDecoder; chatPrompt: ChatPrompt }
   | { mode: 'embedding'; context: LlamaEmbeddingContext };
 
 /** One model in one mode, loaded with node-llama-cpp. The only place that knows llama.cpp. */
@@ -62,7 +63,8 @@ export class LlamaEngine {
       const template = request.chatTemplatePath
         ? await readFile(request.chatTemplatePath, 'utf8')
         : (model.fileInfo.metadata.tokenizer?.chat_template ?? CHATML_TEMPLATE);
-      resources = { mode: 'completion', context, pool: new SequencePool(context), chatPrompt: new ChatPrompt(model, template) };
+      const chatPrompt = new ChatPrompt(model, template);
+      resources = { mode: 'completion', context, pool: new SequencePool(context), decoder: new LockstepDecoder(), chatPrompt };
     }
     const info: LoadReply = {
       contextSize,
@@ -85,7 +87,8 @@ export class LlamaEngine {
     const { resources } = this;
     if (resources.mode !== 'completion') throw new RunnerError('invalid_request', 'this model is loaded for embeddings, not completions');
     const { llama, model, info } = this;
-    return generateText({ llama, model, pool: resources.pool, chatPrompt: resources.chatPrompt, contextSize: info.contextSize ?? 0 }, request, signal);
+    const { pool, decoder, chatPrompt } = resources;
+    return generateText({ llama, model, pool, decoder, chatPrompt, contextSize: info.contextSize ?? 0 }, request, signal);
   }
 
   async embed(inputs: readonly string[]): Promise<Embeddings> {
