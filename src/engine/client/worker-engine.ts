@@ -25,13 +25,12 @@ export interface WorkerEngineDeps {
 
 let nextWorker = 0;
 
-function waitForListening(child: ChildProcess, log: Logger, tail: () => string, name: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    relayWorkerLogs(child.stdout!, log, (entry) => {
-      if (entry.msg === 'worker listening') resolve();
-    });
-    child.once('exit', (code, signal) => reject(crashError(name, code, signal, tail())));
-  });
+/** Ready means the gRPC socket accepts connections; log lines are not a signal (their level varies). */
+function waitForListening(client: EngineClient, exited: Promise<void>, exitError: () => RunnerError | undefined): Promise<void> {
+  const ready = new Promise<void>((resolve, reject) =>
+    client.waitForReady(Date.now() + LOAD_TIMEOUT_MS, (error) => (error ? reject(new RunnerError('internal', error.message)) : resolve())),
+  );
+  return Promise.race([ready, exited.then(() => Promise.reject(exitError()))]);
 }
 
 function crashError(name: string, code: number | null, signal: string | null, tail: string): RunnerError {
@@ -51,6 +50,7 @@ export async function startWorkerEngine(options: EngineLoadOptions, deps: Worker
     env: { ...process.env, UV_THREADPOOL_SIZE: '1' },
   });
   const tail = stderrTail(child.stderr!, log);
+  relayWorkerLogs(child.stdout!, log);
   const exited = once(child, 'exit').then(() => rm(socket, { force: true }));
   let exitError: RunnerError | undefined;
   child.once('exit', (code, signal) => {
@@ -58,9 +58,9 @@ export async function startWorkerEngine(options: EngineLoadOptions, deps: Worker
     log.info({ code, signal }, 'engine worker exited');
   });
   try {
-    await waitForListening(child, log, tail, options.name);
     const proto = loadEngineProto();
     const client = new proto.Engine(`unix:${socket}`, credentials.createInsecure()) as unknown as EngineClient;
+    await waitForListening(client, exited, () => exitError);
     const loading = callUnary<EngineInfo>((done) =>
       client.load(
         {

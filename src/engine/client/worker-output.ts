@@ -5,7 +5,7 @@ import type { Logger } from '../../shared/logger.js';
 const levels: Record<number, 'debug' | 'info' | 'warn' | 'error'> = { 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'error' };
 
 /** Relays the worker's JSON log lines into the runner's logger, under the model's name. */
-export function relayWorkerLogs(stdout: Readable, log: Logger, onLine: (entry: { msg?: string }) => void): void {
+export function relayWorkerLogs(stdout: Readable, log: Logger): void {
   createInterface({ input: stdout }).on('line', (line) => {
     let entry: { level?: number; msg?: string; time?: string };
     try {
@@ -16,7 +16,6 @@ export function relayWorkerLogs(stdout: Readable, log: Logger, onLine: (entry: {
     }
     const { level = 30, msg = '', time: _time, ...fields } = entry;
     log[levels[level] ?? 'info'](fields, msg);
-    onLine(entry);
   });
 }
 

@@ -66,10 +66,11 @@ export async function* generateText(
   const detokenizer = new IncrementalDetokenizer(resources.model);
   let reason = 'length';
   let stoppedByString = false;
+  let evaluation: ReturnType<typeof sequence.evaluate> | undefined;
   try {
     const input = await prepareSequence(sequence, prompt);
     const state = grammar ? new LlamaGrammarEvaluationState({ model: resources.model, grammar }) : undefined;
-    const evaluation = sequence.evaluate(input, samplingOptions(request.sampling, generated, state));
+    evaluation = sequence.evaluate(input, samplingOptions(request.sampling, generated, state));
     for await (const token of resources.decoder.run(evaluation)) {
       if (signal.aborted) break;
       const endOfGeneration = resources.model.isEogToken(token);
@@ -91,6 +92,9 @@ export async function* generateText(
     if (held) yield { delta: held };
     yield { finish: { reason, promptTokens: prompt.length, completionTokens: generated.length } };
   } finally {
+    // The sequence goes back only once its evaluation has fully stopped; otherwise the next request
+    // could rewind it while the last token is still being written to the KV cache.
+    await evaluation?.return().catch(() => undefined);
     resources.pool.release(sequence);
   }
 }
