@@ -9,7 +9,7 @@ import type { LoadRequest__Output } from '../proto/generated/modelrunner/engine/
 import { ChatPrompt } from './chat-prompt.js';
 import { embedTexts, type Embeddings } from './embed-texts.js';
 import { generateText } from './generate-text.js';
-import { LockstepDecoder } from './lockstep-decoder.js';
+import { LockstepDecoder, type DecodeStep } from './lockstep-decoder.js';
 import { SequencePool } from './sequence-pool.js';
 
 /** llama-server's documented default when neither the request nor the model sets a context size. */
@@ -33,6 +33,16 @@ function llamaLogger(log: Logger): (level: LlamaLogLevel, message: string) => vo
     else if (level === LlamaLogLevel.warn) log.warn(text);
     else log.debug(text);
   };
+}
+
+/**
+ * A lone stream's token step is short, and the per-token work outside ggml (this worker's gRPC
+ * writes, the runner's SSE) must not take a core from ggml's spinning barrier: on two cores one
+ * thread gave 103 tok/s where two gave 67. Prompts and several streams make a step long enough to
+ * want every core.
+ */
+function threadsFor(step: DecodeStep, threads: number): number {
+  return step.sequences <= 1 && !step.prefilling ? Math.max(1, threads - 1) : threads;
 }
 
 type ModeResources =
@@ -59,12 +69,14 @@ export class LlamaEngine {
       resources = { mode: 'embedding', context: await model.createEmbeddingContext({ contextSize, threads }) };
     } else {
       const sequences = Math.max(1, request.parallel);
-      const context = await model.createContext({ contextSize, sequences, threads });
+      llama.maxThreads = threads;
+      const context = await model.createContext({ contextSize, sequences, threads: { ideal: threads, min: 1 } });
       const template = request.chatTemplatePath
         ? await readFile(request.chatTemplatePath, 'utf8')
         : (model.fileInfo.metadata.tokenizer?.chat_template ?? CHATML_TEMPLATE);
       const chatPrompt = new ChatPrompt(model, template);
-      resources = { mode: 'completion', context, pool: new SequencePool(context), decoder: new LockstepDecoder(), chatPrompt };
+      const decoder = new LockstepDecoder((step) => (llama.maxThreads = threadsFor(step, threads)));
+      resources = { mode: 'completion', context, pool: new SequencePool(context), decoder, chatPrompt };
     }
     const info: LoadReply = {
       contextSize,

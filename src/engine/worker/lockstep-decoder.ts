@@ -1,9 +1,17 @@
 import type { Token } from 'node-llama-cpp';
 
+export interface DecodeStep {
+  sequences: number;
+  /** Some sequence evaluates its prompt in this step. */
+  prefilling: boolean;
+}
+
 type TokenSource = AsyncGenerator<Token, void, void | Token | Token[]>;
 
 interface Lane {
   source: TokenSource;
+  /** Its first step evaluates the whole prompt. */
+  prefilled: boolean;
   tokens: Token[];
   done: boolean;
   error: unknown;
@@ -19,10 +27,16 @@ interface Lane {
  */
 export class LockstepDecoder {
   readonly #lanes = new Set<Lane>();
+  readonly #beforeStep: (step: DecodeStep) => void;
   #running = false;
 
+  /** `beforeStep` hears what the next step decodes, before it runs. */
+  constructor(beforeStep: (step: DecodeStep) => void = () => undefined) {
+    this.#beforeStep = beforeStep;
+  }
+
   async *run(source: TokenSource): AsyncGenerator<Token> {
-    const lane: Lane = { source, tokens: [], done: false, error: undefined, cancelled: false, wake: undefined };
+    const lane: Lane = { source, prefilled: false, tokens: [], done: false, error: undefined, cancelled: false, wake: undefined };
     this.#lanes.add(lane);
     this.#start();
     try {
@@ -47,6 +61,8 @@ export class LockstepDecoder {
   async #loop(): Promise<void> {
     while (this.#lanes.size > 0) {
       const lanes = this.#stepping();
+      this.#beforeStep({ sequences: lanes.length, prefilling: lanes.some((lane) => !lane.prefilled) });
+      for (const lane of lanes) lane.prefilled = true;
       const results = await Promise.allSettled(lanes.map((lane) => lane.source.next()));
       for (const [index, result] of results.entries()) this.#deliver(lanes[index]!, result);
     }
