@@ -35,9 +35,14 @@ async function* sseData(body: ReadableStream<Uint8Array>): AsyncGenerator<string
   }
 }
 
+/** A kept-alive connection the server closed just as it was reused fails before any response; once more is fair. */
+async function post(url: string, init: RequestInit): Promise<Response> {
+  return fetch(url, init).catch(() => fetch(url, init));
+}
+
 export async function streamOnce(options: LoadOptions, seed: number): Promise<StreamResult> {
   const started = performance.now();
-  const response = await fetch(`${options.baseUrl}/chat/completions`, {
+  const response = await post(`${options.baseUrl}/chat/completions`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
