@@ -18,6 +18,17 @@ async function firstChunk(response: Response): Promise<ReadableStreamDefaultRead
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The runner's new worker once it is up and serving (its model loaded, as /engines/ps shows). */
+async function startedWorker(runner: RunningRunner, previous: number): Promise<number> {
+  for (let waited = 0; waited < 30_000; waited += 100) {
+    const [pid] = (await workerPids(runner.process.pid!)).filter((candidate) => candidate !== previous && isAlive(candidate));
+    const ps = (await (await fetch(`${runner.url}/engines/ps`)).json()) as { loading?: boolean }[];
+    if (pid !== undefined && ps.length > 0 && !ps.some((row) => row.loading)) return pid;
+    await sleep(100);
+  }
+  throw new Error('no worker started');
+}
+
 describe('engine faults', () => {
   let runner: RunningRunner;
 
@@ -60,10 +71,12 @@ describe('engine faults', () => {
     expect(errorEvent).toBeDefined();
     expect(JSON.parse(errorEvent!.slice(6)).error.message).toMatch(/engine for model ai\/tiny was killed by SIGKILL/);
 
+    // A longer context keeps the tiny model generating long enough to be killed mid-request.
+    expect((await postJson(runner, '/engines/_configure', { model: 'ai/tiny', 'context-size': 4096 })).status).toBe(202);
     const nonStreamed = postJson(runner, '/v1/chat/completions', { ...endless, stream: false });
-    await sleep(1500);
-    const [second] = await workerPids(runner.process.pid!);
-    process.kill(second!, 'SIGKILL');
+    const second = await startedWorker(runner, pid!);
+    await sleep(300);
+    process.kill(second, 'SIGKILL');
     const failed = await nonStreamed;
     expect(failed.status).toBe(500);
     expect(((await failed.json()) as { error: { message: string } }).error.message).toContain('ai/tiny');

@@ -166,3 +166,15 @@ describe('Scheduler', () => {
     busy.release();
   });
 });
+
+describe('Scheduler.preload', () => {
+  it('loads without taking a slot, then unloads after the keep-alive', async () => {
+    const { scheduler, started } = setup({ parallel: 1, maxQueue: 0, defaultKeepAliveMs: 40 });
+    await scheduler.preload(model('a'), 'completion');
+    const lease = await scheduler.acquire(model('a'), 'completion', signal);
+    expect(started).toHaveLength(1);
+    lease.release();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(started[0]!.closed).toBe(true);
+  });
+});

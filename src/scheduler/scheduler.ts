@@ -145,11 +145,23 @@ export class Scheduler {
     }
   }
 
+  /** Loads the model without taking a request slot (`X-Preload-Only`, `_configure`). */
+  async preload(target: ModelTarget, mode: EngineMode): Promise<void> {
+    if (this.#closed) throw new RunnerError('unavailable', 'the runner is shutting down');
+    const runner = this.#runners.get(runnerKey(target.id, mode)) ?? this.#start(target, mode);
+    await runner.ready;
+    if (runner.refs === 0 && runner.idleTimer === undefined) this.#idle(runner);
+  }
+
   #release(runner: Runner): void {
     runner.refs--;
     runner.lastUsed = new Date();
     runner.slots.leave();
-    if (runner.refs > 0 || runner.defunct || runner.keepAliveMs < 0) return;
+    if (runner.refs === 0) this.#idle(runner);
+  }
+
+  #idle(runner: Runner): void {
+    if (runner.defunct || runner.keepAliveMs < 0) return;
     if (runner.keepAliveMs === 0) {
       void this.#evict(runner);
       return;

@@ -35,17 +35,18 @@ const invalidMessage = { invalidMessage: 'invalid request' };
 
 /**
  * Leases an engine for one request. The lease is returned when the work ends or the client goes
- * away, whichever comes first, so a disconnect frees the slot at once.
+ * away, whichever comes first, so a disconnect frees the slot at once. A preload-only request
+ * loads the model and takes no slot.
  */
 async function leaseFor(c: Context<ServerEnv>, deps: InferenceRouteDeps, model: string, mode: EngineMode): Promise<Lease | undefined> {
   const target = await resolveModelTarget(deps.store, model);
+  if (c.req.header('x-preload-only') === 'true') {
+    await deps.scheduler.preload(target, mode);
+    return undefined;
+  }
   const signal = c.req.raw.signal;
   const lease = await deps.scheduler.acquire(target, mode, signal);
   signal.addEventListener('abort', () => lease.release(), { once: true });
-  if (c.req.header('x-preload-only') === 'true') {
-    lease.release();
-    return undefined;
-  }
   return lease;
 }
 

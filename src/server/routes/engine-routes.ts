@@ -39,8 +39,6 @@ const configureRequest = z.object({
 
 type ConfigureRequest = z.infer<typeof configureRequest>;
 
-const PRELOAD_TIMEOUT_MS = 60_000;
-
 function runtimeFlags(body: ConfigureRequest): string[] {
   return body['runtime-flags'] ?? (body['raw-runtime-flags'] ?? '').split(/\s+/).filter(Boolean);
 }
@@ -99,11 +97,7 @@ export function engineRoutes(deps: EngineRouteDeps): Hono<ServerEnv> {
       ...(body.keep_alive !== undefined ? { keepAliveMs: parseKeepAlive(body.keep_alive) } : {}),
     };
     await scheduler.configure({ modelId: target.id, modelName: body.model, mode, config });
-    const preload = AbortSignal.timeout(PRELOAD_TIMEOUT_MS);
-    scheduler.acquire(target, mode, preload).then(
-      (lease) => lease.release(),
-      (error: unknown) => logger.warn({ model: body.model, err: error }, 'preload after configure failed'),
-    );
+    scheduler.preload(target, mode).catch((error: unknown) => logger.warn({ model: body.model, err: error }, 'preload after configure failed'));
     return c.body(null, 202);
   };
   app.post('/engines/_configure', configure);
