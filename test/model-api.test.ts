@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Model, OpenAIModelList } from '../src/api/dmr-types.js';
+import { RunnerClient } from '../src/api/runner-client.js';
+import { isRunnerError } from '../src/shared/errors.js';
 import { modelConfigFromGguf } from '../src/gguf/model-config.js';
 import { readGgufHeader } from '../src/gguf/read-gguf-header.js';
 import { generatedModel } from './helpers/models.js';
@@ -110,6 +112,17 @@ describe('DMR model API with a packaged model', () => {
     const models = (await (await get('/models')).json()) as Model[];
     expect(models.map((model) => [model.id, model.tags])).toEqual([[id, undefined]]);
     expect((await fetch(`${runner.url}/models/${id}/tag?repo=ai/tiny&tag=q8`, { method: 'POST' })).status).toBe(201);
+  });
+
+  it('serves the typed client the CLI uses', async () => {
+    const client = new RunnerClient(runner.url);
+    expect((await client.listModels()).map((model) => model.id)).toEqual([id]);
+    expect((await client.inspectModel('ai/tiny:q8')).id).toBe(id);
+    expect((await client.listOpenAIModels()).data.map((model) => model.id)).toEqual(['docker.io/ai/tiny:q8']);
+    await client.tagModel('ai/tiny:q8', 'ai/spare', 'v1');
+    expect(await client.deleteModel('ai/spare:v1')).toEqual([{ Untagged: 'docker.io/ai/spare:v1' }]);
+    const missing = await client.inspectModel('ai/absent').catch((error: unknown) => error);
+    expect(isRunnerError(missing, 'not_found')).toBe(true);
   });
 
   it('answers unknown actions and unimplemented pulls clearly', async () => {

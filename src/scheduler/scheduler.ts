@@ -222,10 +222,6 @@ export class Scheduler {
     this.#configs.clear();
   }
 
-  get loadedEngines(): Engine[] {
-    return [...this.#runners.values()].flatMap((runner) => (runner.engine ? [runner.engine] : []));
-  }
-
   async close(): Promise<void> {
     this.#closed = true;
     const runners = [...this.#runners.values()];

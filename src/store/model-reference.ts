@@ -27,10 +27,6 @@ const TAG = /^[\w][\w.-]{0,127}$/;
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
 const MAX_NAME_LENGTH = 255;
 
-export function isModelId(value: string): boolean {
-  return DIGEST.test(value);
-}
-
 function invalid(input: string, why: string): RunnerError {
   return new RunnerError('invalid_reference', `invalid model reference "${printable(input)}": ${why}`);
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, type ReadStream } from 'node:fs';
-import { access, mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
+import { access, mkdir, readFile, readdir, rename, rm } from 'node:fs/promises';
 import type { DeleteAction } from '../api/dmr-types.js';
 import type { Logger } from '../shared/logger.js';
 import { RunnerError } from '../shared/errors.js';
@@ -96,10 +96,6 @@ export class ModelStore {
     return ensureBundle(this.layout, model);
   }
 
-  async has(reference: string): Promise<boolean> {
-    return resolveEntry(await this.#index(), reference) !== undefined;
-  }
-
   async tag(reference: string, target: string): Promise<string> {
     const tag = normalizeTag(target);
     return this.#mutex.run(async () => {
@@ -175,14 +171,6 @@ export class ModelStore {
   async #moveIn(stagedPath: string, digest: string): Promise<void> {
     if (await this.#storedBlob(digest)) return;
     await rename(stagedPath, this.layout.blob(digest));
-  }
-
-  async hasBlob(digest: string): Promise<boolean> {
-    return (await this.#storedBlob(digest)) !== undefined;
-  }
-
-  async blobSize(digest: string): Promise<number> {
-    return (await stat(this.layout.blob(digest))).size;
   }
 
   readBlob(digest: string): ReadStream {
