@@ -5,7 +5,7 @@ import {
   MAX_CONFIG_BYTES,
   MediaType,
   SUPPORTED_CONFIG_MEDIA_TYPES,
-  blobDigests,
+  blobDescriptors,
   layersOfType,
   parseModelConfigFile,
   type Manifest,
@@ -40,11 +40,8 @@ export async function checkArtifact(manifest: Manifest, locate: BlobLocator): Pr
     throw unsupportedConfigError(manifest.config.mediaType);
   }
   if (manifest.config.size > MAX_CONFIG_BYTES) throw new RunnerError('invalid_model', 'model config blob is too large');
-  const sizes = new Map([...manifest.layers, manifest.config].map((descriptor) => [descriptor.digest, descriptor.size]));
   const paths = new Map<string, string>();
-  for (const digest of blobDigests(manifest)) {
-    paths.set(digest, await requireBlob(locate, digest, sizes.get(digest) ?? -1));
-  }
+  for (const { digest, size } of blobDescriptors(manifest)) paths.set(digest, await requireBlob(locate, digest, size));
   const configFile = parseModelConfigFile(await readFile(paths.get(manifest.config.digest) ?? ''));
   const ggufLayers = layersOfType(manifest, MediaType.gguf);
   if (ggufLayers.length === 0) throw new RunnerError('invalid_model', 'model has no GGUF layer');

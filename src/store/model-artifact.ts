@@ -105,6 +105,8 @@ export function layersOfType(manifest: Manifest, mediaType: string): Descriptor[
   return manifest.layers.filter((layer) => layer.mediaType === mediaType);
 }
 
-export function blobDigests(manifest: Manifest): string[] {
-  return [...new Set([...manifest.layers.map((layer) => layer.digest), manifest.config.digest])];
+/** Every blob the manifest references, layers then config, each digest once. */
+export function blobDescriptors(manifest: Manifest): Descriptor[] {
+  const byDigest = new Map([...manifest.layers, manifest.config].map((descriptor) => [descriptor.digest, descriptor]));
+  return [...byDigest.values()];
 }

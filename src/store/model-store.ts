@@ -7,7 +7,7 @@ import { RunnerError } from '../shared/errors.js';
 import { Mutex } from '../shared/mutex.js';
 import { fsyncDirectory, writeFileAtomic } from './atomic-file.js';
 import { checkArtifact } from './check-artifact.js';
-import { blobDigests, parseManifest, parseModelConfigFile, type Manifest, type ModelConfigFile } from './model-artifact.js';
+import { blobDescriptors, parseManifest, parseModelConfigFile, type Manifest, type ModelConfigFile } from './model-artifact.js';
 import { blobsOnlyUsedBy, readIndex, withTag, writeIndex, type IndexEntry, type ModelIndex } from './model-index.js';
 import { normalizeTag } from './model-reference.js';
 import { ensureBundle, type ModelBundle } from './model-bundle.js';
@@ -155,7 +155,7 @@ export class ModelStore {
       await writeFileAtomic(this.layout.manifest(id), manifestBytes);
       let index = await this.#index();
       if (!index.models.some((entry) => entry.id === id)) {
-        index = { models: [...index.models, { id, tags: [], files: blobDigests(manifest) }] };
+        index = { models: [...index.models, { id, tags: [], files: blobDescriptors(manifest).map((blob) => blob.digest) }] };
       }
       for (const tag of normalisedTags) index = withTag(index, id, tag);
       await writeIndex(this.layout.indexFile, index);

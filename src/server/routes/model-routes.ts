@@ -4,7 +4,7 @@ import type { ProgressMessage, TagResponse } from '../../api/dmr-types.js';
 import { loadModelArchive } from '../../distribution/load-model-archive.js';
 import { packModelArchive } from '../../distribution/model-tar.js';
 import { RunnerError } from '../../shared/errors.js';
-import { blobDigests } from '../../store/model-artifact.js';
+import { blobDescriptors } from '../../store/model-artifact.js';
 import type { ModelStore, StoredModel } from '../../store/model-store.js';
 import { toModel } from '../model-views.js';
 import { readJson } from '../read-json.js';
@@ -29,12 +29,7 @@ function successLine(message: string): string {
 }
 
 function exportResponse(store: ModelStore, model: StoredModel, reference: string, manifest: Uint8Array): Response {
-  const sizes = new Map([...model.manifest.layers, model.manifest.config].map((d) => [d.digest, d.size]));
-  const blobs = blobDigests(model.manifest).map((digest) => ({
-    digest,
-    size: sizes.get(digest) ?? 0,
-    open: () => store.readBlob(digest),
-  }));
+  const blobs = blobDescriptors(model.manifest).map(({ digest, size }) => ({ digest, size, open: () => store.readBlob(digest) }));
   return new Response(streamBody(packModelArchive(blobs, manifest)), {
     headers: {
       'content-type': 'application/x-tar',
