@@ -47,11 +47,15 @@ export class Scheduler {
     this.#deps = deps;
   }
 
+  /** The worker for (model, mode), started if there is none; one start serves every caller. */
+  #runnerFor(target: ModelTarget, mode: EngineMode): Runner {
+    if (this.#closed) throw new RunnerError('unavailable', 'the runner is shutting down');
+    return this.#runners.get(runnerKey(target.id, mode)) ?? this.#start(target, mode);
+  }
+
   async acquire(target: ModelTarget, mode: EngineMode, signal: AbortSignal): Promise<Lease> {
     for (;;) {
-      if (this.#closed) throw new RunnerError('unavailable', 'the runner is shutting down');
-      const key = runnerKey(target.id, mode);
-      const runner = this.#runners.get(key) ?? this.#start(target, mode);
+      const runner = this.#runnerFor(target, mode);
       const engine = await runner.ready;
       await runner.slots.enter(signal);
       if (runner.defunct) {
@@ -147,8 +151,7 @@ export class Scheduler {
 
   /** Loads the model without taking a request slot (`X-Preload-Only`, `_configure`). */
   async preload(target: ModelTarget, mode: EngineMode): Promise<void> {
-    if (this.#closed) throw new RunnerError('unavailable', 'the runner is shutting down');
-    const runner = this.#runners.get(runnerKey(target.id, mode)) ?? this.#start(target, mode);
+    const runner = this.#runnerFor(target, mode);
     await runner.ready;
     if (runner.refs === 0 && runner.idleTimer === undefined) this.#idle(runner);
   }

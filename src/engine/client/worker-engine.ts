@@ -61,7 +61,8 @@ export async function startWorkerEngine(options: EngineLoadOptions, deps: Worker
     const proto = loadEngineProto();
     const client = new proto.Engine(`unix:${socket}`, credentials.createInsecure()) as unknown as EngineClient;
     await waitForListening(client, exited, () => exitError);
-    const loading = callUnary<EngineInfo>((done) =>
+    const failure = (error: ServiceError) => explainFailure(error, options.name, exited, () => exitError);
+    const info = await callUnary<EngineInfo>(failure, (done) =>
       client.load(
         {
           modelPath: options.modelPath,
@@ -76,10 +77,6 @@ export async function startWorkerEngine(options: EngineLoadOptions, deps: Worker
         done,
       ),
     );
-    const failure = (error: ServiceError) => explainFailure(error, options.name, exited, () => exitError);
-    const info = await loading.catch(async (error: ServiceError) => {
-      throw await failure(error);
-    });
     return new WorkerEngine(child, client, info, exited, failure);
   } catch (error) {
     child.kill('SIGKILL');
@@ -97,8 +94,14 @@ async function explainFailure(error: ServiceError, name: string, exited: Promise
   return exitError() ?? fromServiceError(error, name);
 }
 
-function callUnary<T>(start: (done: (error: ServiceError | null, value?: T) => void) => void): Promise<T> {
-  return new Promise((resolve, reject) => start((error, value) => (error ? reject(error) : resolve(value as T))));
+/** A unary call whose failure is explained, as every call to a worker's failure must be. */
+function callUnary<T>(
+  failure: (error: ServiceError) => Promise<RunnerError>,
+  start: (done: (error: ServiceError | null, value?: T) => void) => void,
+): Promise<T> {
+  return new Promise((resolve, reject) =>
+    start((error, value) => (error ? void failure(error).then(reject) : resolve(value as T))),
+  );
 }
 
 class WorkerEngine implements Engine {
@@ -134,19 +137,15 @@ class WorkerEngine implements Engine {
   }
 
   async embed(inputs: readonly string[], signal: AbortSignal): Promise<EmbeddingResult> {
-    const reply = await callUnary<{ embeddings: { values: number[] }[]; promptTokens: number }>((done) => {
+    const reply = await callUnary<{ embeddings: { values: number[] }[]; promptTokens: number }>(this.failure, (done) => {
       const call = this.client.embed({ inputs: [...inputs] }, done);
       signal.addEventListener('abort', () => call.cancel(), { once: true });
-    }).catch(async (error: ServiceError) => {
-      throw await this.failure(error);
     });
     return { vectors: reply.embeddings.map((embedding) => embedding.values), promptTokens: reply.promptTokens };
   }
 
   async tokenize(text: string): Promise<number[]> {
-    const reply = await callUnary<{ tokens: number[] }>((done) => this.client.tokenize({ text }, done)).catch(async (error: ServiceError) => {
-      throw await this.failure(error);
-    });
+    const reply = await callUnary<{ tokens: number[] }>(this.failure, (done) => this.client.tokenize({ text }, done));
     return reply.tokens;
   }
 
