@@ -1,5 +1,6 @@
 import { availableParallelism, homedir } from 'node:os';
 import { join } from 'node:path';
+import type { RegistryConfig } from './distribution/registry-endpoint.js';
 import type { GpuSetting } from './engine/engine.js';
 import { parseKeepAlive } from './scheduler/go-duration.js';
 
@@ -42,6 +43,30 @@ export const serverSettings = {
   threads: { name: 'MODEL_RUNNER_THREADS', default: '0', description: 'CPU threads per worker; 0 lets the engine choose' },
 } as const satisfies Record<string, SettingRow>;
 
+/** Where models come from; read by the runner (pull, push) and by `package --push` alike. */
+export const registrySettings = {
+  defaultRegistry: {
+    name: 'DEFAULT_REGISTRY',
+    default: 'index.docker.io',
+    description: 'Registry for references without one (`ai/smollm2`); Docker Hub is reached at registry-1.docker.io',
+  },
+  insecureRegistry: {
+    name: 'INSECURE_REGISTRY',
+    default: 'false',
+    description: 'true: speak plain HTTP to every registry (localhost, loopback addresses and *.local always use HTTP)',
+  },
+  mirrors: {
+    name: 'MODEL_RUNNER_REGISTRY_MIRRORS',
+    default: '(none)',
+    description: 'Comma-separated Docker Hub mirrors (host[:port] or URL), tried in order before the default registry',
+  },
+  dockerConfig: {
+    name: 'DOCKER_CONFIG',
+    default: '~/.docker',
+    description: 'Directory of the Docker CLI config.json whose auths, credsStore and credHelpers give registry credentials',
+  },
+} as const satisfies Record<string, SettingRow>;
+
 export const clientSettings = {
   host: {
     name: 'MODEL_RUNNER_HOST',
@@ -51,6 +76,7 @@ export const clientSettings = {
 } as const satisfies Record<string, SettingRow>;
 
 export interface ServerConfig {
+  registry: RegistryConfig;
   port: number;
   bind: string;
   socketPath: string | undefined;
@@ -104,9 +130,33 @@ function expandHome(path: string): string {
   return path === '~' || path.startsWith('~/') ? join(homedir(), path.slice(1)) : path;
 }
 
+function parseBoolean(value: string | undefined, row: SettingRow): boolean {
+  const text = (value || row.default).toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(text)) return true;
+  if (['0', 'false', 'no', 'off'].includes(text)) return false;
+  throw new Error(`${row.name} must be true or false, got "${value}"`);
+}
+
+function parseList(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
+export function loadRegistryConfig(env: Env = process.env): RegistryConfig {
+  return {
+    defaultRegistry: (read(env, registrySettings.defaultRegistry) || registrySettings.defaultRegistry.default).toLowerCase(),
+    insecure: parseBoolean(read(env, registrySettings.insecureRegistry), registrySettings.insecureRegistry),
+    mirrors: parseList(read(env, registrySettings.mirrors)),
+    dockerConfigDir: expandHome(read(env, registrySettings.dockerConfig) || registrySettings.dockerConfig.default),
+  };
+}
+
 export function loadServerConfig(env: Env = process.env): ServerConfig {
   const socket = read(env, serverSettings.socket);
   return {
+    registry: loadRegistryConfig(env),
     port: parsePort(read(env, serverSettings.port) || undefined, serverSettings.port),
     bind: read(env, serverSettings.bind) || serverSettings.bind.default,
     socketPath: socket === undefined ? defaultSocketPath(env) : socket === '' ? undefined : expandHome(socket),
@@ -123,10 +173,11 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
 
 export interface ClientConfig {
   host: string;
+  registry: RegistryConfig;
 }
 
 export function loadClientConfig(env: Env = process.env): ClientConfig {
-  return { host: read(env, clientSettings.host) || clientSettings.host.default };
+  return { host: read(env, clientSettings.host) || clientSettings.host.default, registry: loadRegistryConfig(env) };
 }
 
 export function settingsHelp(rows: readonly SettingRow[]): string {

@@ -2,7 +2,10 @@
 import { rm } from 'node:fs/promises';
 import { freemem, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadServerConfig, serverSettings, settingsHelp } from './config.js';
+import { loadServerConfig, registrySettings, serverSettings, settingsHelp } from './config.js';
+import { dockerConfigCredentials } from './distribution/docker-credentials.js';
+import { ModelDistribution } from './distribution/model-distribution.js';
+import { RegistryClient } from './distribution/registry-client.js';
 import { startWorkerEngine } from './engine/client/worker-engine.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { createApp } from './server/create-app.js';
@@ -14,15 +17,17 @@ import { engineBackend } from './engine/engine-backend.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
-/** Composition root: config → logger → store → scheduler → app → listeners. */
+/** Composition root: config → logger → store → distribution → scheduler → app → listeners. */
 async function main(): Promise<void> {
   if (process.argv.includes('--help') || process.argv.includes('-h')) {
-    process.stdout.write(`Usage: model-runner\n\nEnvironment:\n${settingsHelp(Object.values(serverSettings))}\n`);
+    process.stdout.write(`Usage: model-runner\n\nEnvironment:\n${settingsHelp([...Object.values(serverSettings), ...Object.values(registrySettings)])}\n`);
     return;
   }
   const config = loadServerConfig();
   const logger = createLogger(config.logLevel);
   const store = await ModelStore.open(config.modelsPath, logger.child({ component: 'store' }));
+  const registry = new RegistryClient({ config: config.registry, credentials: dockerConfigCredentials({ configDir: config.registry.dockerConfigDir }) });
+  const distribution = new ModelDistribution({ store, registry, logger: logger.child({ component: 'distribution' }) });
   const socketDir = join(tmpdir(), `model-runner-${process.pid}`);
   const scheduler = new Scheduler({
     startEngine: (options) => startWorkerEngine(options, { socketDir, log: logger.child({ component: 'engine' }), logLevel: config.logLevel }),
@@ -33,6 +38,7 @@ async function main(): Promise<void> {
   const backend = engineBackend(packageInfo().root);
   const app = createApp({
     store,
+    distribution,
     scheduler,
     logger: logger.child({ component: 'server' }),
     version: packageInfo().version,

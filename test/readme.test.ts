@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { clientSettings, serverSettings } from '../src/config.js';
+import { clientSettings, registrySettings, serverSettings } from '../src/config.js';
 import { repoRoot } from './helpers/runner-process.js';
 
 it('opens the README with the start and test commands and documents every setting', async () => {
@@ -11,7 +11,7 @@ it('opens the README with the start and test commands and documents every settin
     'npm ci && npm start',
     'npm ci && npm test',
   ]);
-  for (const row of [...Object.values(serverSettings), ...Object.values(clientSettings)]) {
+  for (const row of [...Object.values(serverSettings), ...Object.values(registrySettings), ...Object.values(clientSettings)]) {
     expect(readme).toContain(`\`${row.name}\``);
   }
   const ci = await readFile(join(repoRoot, '.ci/run'), 'utf8');

@@ -42,7 +42,7 @@ async function fileLayer(path: string, mediaType: string, fileName: string): Pro
   return { descriptor: { mediaType, digest, size, annotations }, path };
 }
 
-function checkContextSize(contextSize: number | undefined): void {
+export function checkContextSize(contextSize: number | undefined): void {
   if (contextSize !== undefined && (!Number.isInteger(contextSize) || contextSize <= 0 || contextSize > 2 ** 31 - 1)) {
     throw new RunnerError('invalid_request', `context size must be a positive integer, got ${contextSize}`);
   }

@@ -2,6 +2,7 @@ import { posix } from 'node:path';
 import { Hono } from 'hono';
 import { RunnerError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
+import type { ModelDistribution } from '../distribution/model-distribution.js';
 import type { ModelStore } from '../store/model-store.js';
 import { asRunnerError, renderError } from './render-error.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
@@ -14,6 +15,7 @@ import type { ServerEnv } from './server-env.js';
 
 export interface AppDeps extends EngineRouteDeps {
   store: ModelStore;
+  distribution: ModelDistribution;
   scheduler: Scheduler;
   logger: Logger;
   version: string;

@@ -2,7 +2,8 @@ import type { Model, OpenAIModel } from '../api/dmr-types.js';
 import { createdSeconds } from '../store/model-artifact.js';
 import type { StoredModel } from '../store/model-store.js';
 
-export function toModel(stored: StoredModel): Model {
+/** A stored model, or one in a registry (which has no local tags). */
+export function toModel(stored: Pick<StoredModel, 'id' | 'tags' | 'configFile'>): Model {
   return {
     id: stored.id,
     ...(stored.tags.length > 0 ? { tags: stored.tags } : {}),

@@ -42,7 +42,7 @@ export async function checkArtifact(manifest: Manifest, locate: BlobLocator): Pr
   if (manifest.config.size > MAX_CONFIG_BYTES) throw new RunnerError('invalid_model', 'model config blob is too large');
   const paths = new Map<string, string>();
   for (const { digest, size } of blobDescriptors(manifest)) paths.set(digest, await requireBlob(locate, digest, size));
-  const configFile = parseModelConfigFile(await readFile(paths.get(manifest.config.digest) ?? ''));
+  const configFile = parseModelConfigFile(await readFile(paths.get(manifest.config.digest) ?? ''), manifest.config.mediaType);
   const ggufLayers = layersOfType(manifest, MediaType.gguf);
   if (ggufLayers.length === 0) throw new RunnerError('invalid_model', 'model has no GGUF layer');
   for (const layer of ggufLayers) await readGgufHeader(paths.get(layer.digest) ?? '');

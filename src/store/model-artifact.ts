@@ -1,5 +1,6 @@
 import type { ModelConfig } from '../api/dmr-types.js';
 import { RunnerError } from '../shared/errors.js';
+import { modelConfigFromModelPack } from './modelpack-config.js';
 
 export type { ModelConfig };
 
@@ -8,13 +9,25 @@ export const MediaType = {
   dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
   modelConfigV01: 'application/vnd.docker.ai.model.config.v0.1+json',
   modelConfigV02: 'application/vnd.docker.ai.model.config.v0.2+json',
+  modelPackConfig: 'application/vnd.cncf.model.config.v1+json',
+  modelPackManifest: 'application/vnd.cncf.model.manifest.v1+json',
   gguf: 'application/vnd.docker.ai.gguf.v3',
+  safetensors: 'application/vnd.docker.ai.safetensors',
+  modelFile: 'application/vnd.docker.ai.model.file',
   license: 'application/vnd.docker.ai.license',
   mmproj: 'application/vnd.docker.ai.mmproj',
   chatTemplate: 'application/vnd.docker.ai.chat.template.jinja',
 } as const;
 
-export const SUPPORTED_CONFIG_MEDIA_TYPES: readonly string[] = [MediaType.modelConfigV01, MediaType.modelConfigV02];
+export const SUPPORTED_CONFIG_MEDIA_TYPES: readonly string[] = [MediaType.modelConfigV01, MediaType.modelConfigV02, MediaType.modelPackConfig];
+
+/** ModelPack layer media types and the Docker ones they stand for. */
+const MODELPACK_LAYER_TYPES: Readonly<Record<string, string>> = {
+  'application/vnd.cncf.model.weight.v1.gguf': MediaType.gguf,
+  'application/vnd.cncf.model.weight.v1.safetensors': MediaType.safetensors,
+  'application/vnd.cncf.model.weight.config.v1.raw': MediaType.modelFile,
+  'application/vnd.cncf.model.doc.v1.raw': MediaType.modelFile,
+};
 
 export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 export const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
@@ -81,7 +94,8 @@ export function parseManifest(bytes: Uint8Array): Manifest {
   return manifest;
 }
 
-export function parseModelConfigFile(bytes: Uint8Array): ModelConfigFile {
+/** Reads a config blob of any supported type into DMR's shape. */
+export function parseModelConfigFile(bytes: Uint8Array, mediaType: string = MediaType.modelConfigV01): ModelConfigFile {
   let json: unknown;
   try {
     json = JSON.parse(Buffer.from(bytes).toString('utf8'));
@@ -91,7 +105,7 @@ export function parseModelConfigFile(bytes: Uint8Array): ModelConfigFile {
   if (typeof json !== 'object' || json === null || typeof (json as ModelConfigFile).config !== 'object') {
     throw new RunnerError('invalid_model', 'invalid model config: no "config" object');
   }
-  return json as ModelConfigFile;
+  return mediaType === MediaType.modelPackConfig ? modelConfigFromModelPack(json) : (json as ModelConfigFile);
 }
 
 /** Unix seconds of the config's creation time; 0 when absent, as DMR reports it. */
@@ -101,8 +115,9 @@ export function createdSeconds(file: ModelConfigFile): number {
   return Number.isNaN(millis) ? 0 : Math.floor(millis / 1000);
 }
 
+/** Layers of a Docker layer type, counting the ModelPack layers that stand for it. */
 export function layersOfType(manifest: Manifest, mediaType: string): Descriptor[] {
-  return manifest.layers.filter((layer) => layer.mediaType === mediaType);
+  return manifest.layers.filter((layer) => (MODELPACK_LAYER_TYPES[layer.mediaType] ?? layer.mediaType) === mediaType);
 }
 
 /** Every blob the manifest references, layers then config, each digest once. */

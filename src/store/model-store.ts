@@ -60,7 +60,7 @@ export class ModelStore {
 
   async #load(entry: IndexEntry): Promise<StoredModel> {
     const manifest = parseManifest(await readFile(this.layout.manifest(entry.id)));
-    const configFile = parseModelConfigFile(await readFile(this.layout.blob(manifest.config.digest)));
+    const configFile = parseModelConfigFile(await readFile(this.layout.blob(manifest.config.digest)), manifest.config.mediaType);
     return { id: entry.id, tags: entry.tags, manifest, configFile };
   }
 
@@ -90,6 +90,10 @@ export class ModelStore {
     const entry = resolveEntry(index, reference) ?? resolveByPartialName(index, reference);
     if (!entry) throw new RunnerError('not_found', 'model not found');
     return this.#load(entry);
+  }
+
+  async has(id: string): Promise<boolean> {
+    return (await this.#index()).models.some((entry) => entry.id === id);
   }
 
   async bundle(model: StoredModel): Promise<ModelBundle> {
@@ -173,8 +177,15 @@ export class ModelStore {
     await rename(stagedPath, this.layout.blob(digest));
   }
 
-  readBlob(digest: string): ReadStream {
-    return createReadStream(this.layout.blob(digest));
+  /** Stores a small blob held in memory (a config) under its digest, once its bytes match it. */
+  async writeBlob(digest: string, bytes: Uint8Array): Promise<void> {
+    const actual = `sha256:${sha256Hex(bytes)}`;
+    if (actual !== digest) throw new RunnerError('invalid_model', `blob ${digest} does not match its digest (its content is ${actual})`);
+    if (!(await this.#storedBlob(digest))) await writeFileAtomic(this.layout.blob(digest), bytes);
+  }
+
+  readBlob(digest: string, range: { start?: number; end?: number } = {}): ReadStream {
+    return createReadStream(this.layout.blob(digest), range);
   }
 
   async readManifest(id: string): Promise<Uint8Array> {

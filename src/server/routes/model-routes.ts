@@ -2,6 +2,8 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import type { ProgressMessage, TagResponse } from '../../api/dmr-types.js';
 import { loadModelArchive } from '../../distribution/load-model-archive.js';
+import type { ModelDistribution } from '../../distribution/model-distribution.js';
+import { repackageModel } from '../../distribution/repackage-model.js';
 import { packModelArchive } from '../../distribution/model-tar.js';
 import { RunnerError } from '../../shared/errors.js';
 import { blobDescriptors } from '../../store/model-artifact.js';
@@ -9,13 +11,20 @@ import type { ModelStore, StoredModel } from '../../store/model-store.js';
 import { toModel } from '../model-views.js';
 import { readJson } from '../read-json.js';
 import type { ServerEnv } from '../server-env.js';
+import { progressResponse } from '../progress-response.js';
 import { nodeReadable, streamBody } from '../stream-body.js';
 
 export interface ModelRouteDeps {
   store: ModelStore;
+  distribution: ModelDistribution;
 }
 
 const createRequest = z.object({ from: z.string().min(1), 'bearer-token': z.string().optional() });
+const pushRequest = z.object({ 'bearer-token': z.string().optional() });
+const repackageRequest = z.object({
+  target: z.string().optional(),
+  context_size: z.number().int().positive().max(2 ** 31 - 1).optional(),
+});
 
 /** Splits `ai/smollm2/tag` into the reference and its trailing action segment. */
 function splitAction(rest: string): { reference: string; action: string } {
@@ -38,6 +47,19 @@ function exportResponse(store: ModelStore, model: StoredModel, reference: string
   });
 }
 
+/** `?remote=true` or a bare `?remote`, as DMR reads it. */
+function wantsRemote(c: Context<ServerEnv>): boolean {
+  const remote = c.req.query('remote');
+  return remote !== undefined && remote !== 'false' && remote !== '0';
+}
+
+async function repackage(c: Context<ServerEnv>, store: ModelStore, reference: string): Promise<Response> {
+  const body = await readJson(c, repackageRequest);
+  if (!body.target) throw new RunnerError('invalid_request', 'target is required');
+  await repackageModel(store, reference, body.target, body.context_size);
+  return c.json({ message: `Model repackaged successfully as "${body.target}"`, source: reference, target: body.target }, 201);
+}
+
 async function tagModel(c: Context<ServerEnv>, store: ModelStore, reference: string): Promise<Response> {
   const repo = c.req.query('repo');
   const tag = c.req.query('tag');
@@ -49,14 +71,14 @@ async function tagModel(c: Context<ServerEnv>, store: ModelStore, reference: str
 }
 
 /** DMR's model-management API (reference §2.1). */
-export function modelRoutes({ store }: ModelRouteDeps): Hono<ServerEnv> {
+export function modelRoutes({ store, distribution }: ModelRouteDeps): Hono<ServerEnv> {
   const app = new Hono<ServerEnv>();
 
   app.get('/models', async (c) => c.json((await store.list()).map(toModel)));
 
   app.post('/models/create', async (c) => {
-    await readJson(c, createRequest);
-    throw new RunnerError('not_implemented', 'pulling models from a registry is not available in this runner yet');
+    const body = await readJson(c, createRequest);
+    return progressResponse(c.req.raw, await distribution.pull(body.from, body['bearer-token'], c.req.raw.signal));
   });
 
   app.post('/models/load', async (c) => {
@@ -76,8 +98,9 @@ export function modelRoutes({ store }: ModelRouteDeps): Hono<ServerEnv> {
       const model = await store.get(reference);
       return exportResponse(store, model, reference, await store.readManifest(model.id));
     }
-    if (c.req.query('remote') !== undefined) {
-      throw new RunnerError('not_implemented', 'inspecting models in a registry is not available in this runner yet');
+    if (wantsRemote(c)) {
+      const remote = await distribution.inspectRemote(rest, undefined, c.req.raw.signal);
+      return c.json(toModel({ ...remote, tags: [] }));
     }
     return c.json(toModel(await store.getWithPartialName(rest)));
   });
@@ -93,10 +116,12 @@ export function modelRoutes({ store }: ModelRouteDeps): Hono<ServerEnv> {
     switch (action) {
       case 'tag':
         return tagModel(c, store, reference);
-      case 'push':
+      case 'push': {
+        const body = await readJson(c, pushRequest, { allowEmpty: true });
+        return progressResponse(c.req.raw, await distribution.push(reference, body['bearer-token'], c.req.raw.signal));
+      }
       case 'repackage':
-        await store.get(reference);
-        throw new RunnerError('not_implemented', `${action} is not available in this runner yet`);
+        return repackage(c, store, reference);
       default:
         throw new RunnerError('not_found', `unknown action "${action}"`);
     }

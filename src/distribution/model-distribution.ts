@@ -1,0 +1,63 @@
+import type { ProgressMessage } from '../api/dmr-types.js';
+import type { Logger } from '../shared/logger.js';
+import type { ModelConfigFile } from '../store/model-artifact.js';
+import type { ModelStore } from '../store/model-store.js';
+import { ModelPuller, untilAborted } from './model-puller.js';
+import { ProgressOperation, type ProgressWork } from './progress-operation.js';
+import { mountCandidates, preparePush, pushTarget, type PushSource } from './push-model.js';
+import type { RegistryClient } from './registry-client.js';
+import { fetchRemoteConfig, fetchRemoteModel } from './remote-model.js';
+
+export interface DistributionDeps {
+  store: ModelStore;
+  registry: RegistryClient;
+  logger: Logger;
+  freeBytes?: (path: string) => Promise<number>;
+}
+
+export interface RemoteModelInfo {
+  id: string;
+  configFile: ModelConfigFile;
+}
+
+/** What the model routes need from registries: pull, push and remote inspection. */
+export class ModelDistribution {
+  readonly #puller: ModelPuller;
+
+  constructor(readonly deps: DistributionDeps) {
+    this.#puller = new ModelPuller(deps, deps.logger);
+  }
+
+  pull(reference: string, bearerToken: string | undefined, signal: AbortSignal): Promise<AsyncIterable<ProgressMessage>> {
+    return this.#puller.pull(reference, bearerToken, signal);
+  }
+
+  /** Pushes a stored model to the registry its reference names; 400/401/404 are known before streaming. */
+  async push(reference: string, bearerToken: string | undefined, signal: AbortSignal): Promise<AsyncIterable<ProgressMessage>> {
+    const target = pushTarget(reference);
+    const { store } = this.deps;
+    const model = await store.get(reference);
+    const source: PushSource = {
+      manifestBytes: await store.readManifest(model.id),
+      manifest: model.manifest,
+      open: (digest) => (start, end) => store.readBlob(digest, { start, ...(end === undefined ? {} : { end }) }),
+      mountFrom: mountCandidates(target, model.tags),
+    };
+    const work = await untilAborted(preparePush(this.deps.registry, target, source, { bearerToken }, signal), signal);
+    return this.#stream('push', work);
+  }
+
+  async inspectRemote(reference: string, bearerToken: string | undefined, signal: AbortSignal): Promise<RemoteModelInfo> {
+    const model = await fetchRemoteModel(this.deps.registry, reference, bearerToken, signal);
+    return { id: model.id, configFile: (await fetchRemoteConfig(model, signal)).file };
+  }
+
+  #stream(mode: 'push', work: ProgressWork): AsyncIterable<ProgressMessage> {
+    const operation = new ProgressOperation(mode);
+    const { messages } = operation.broadcast.subscribe();
+    void operation.run(work).then((failure) => {
+      if (failure) this.deps.logger.warn({ err: failure }, `${mode} failed`);
+    });
+    return messages;
+  }
+}

@@ -1,0 +1,84 @@
+import type { ProgressMessage } from '../api/dmr-types.js';
+import type { Logger } from '../shared/logger.js';
+import { Semaphore } from '../shared/semaphore.js';
+import { formatModelTag, parseModelName } from '../store/model-reference.js';
+import { ProgressOperation } from './progress-operation.js';
+import { preparePull, type PreparedPull, type PullDeps } from './pull-model.js';
+
+/** DMR runs at most two pulls at once; more wait. */
+const CONCURRENT_PULLS = 2;
+
+interface SharedPull {
+  operation: ProgressOperation;
+  prepared: Promise<PreparedPull>;
+}
+
+function pullKey(reference: string): string {
+  const name = parseModelName(reference);
+  return name.digest ? `${name.registry}/${name.repository}@${name.digest}` : formatModelTag(name);
+}
+
+/** Waits for a promise unless the client leaves first. */
+export async function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  signal.throwIfAborted();
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([promise, aborted]);
+  } finally {
+    if (onAbort) signal.removeEventListener('abort', onAbort);
+  }
+}
+
+/**
+ * Runs pulls: two at a time, one download per model however many clients ask for it, each
+ * cancelled only when every client following it has gone (what it wrote stays, to resume).
+ */
+export class ModelPuller {
+  readonly #slots = new Semaphore(CONCURRENT_PULLS);
+  readonly #inFlight = new Map<string, SharedPull>();
+
+  constructor(
+    readonly deps: PullDeps,
+    readonly logger: Logger,
+  ) {}
+
+  /**
+   * Resolves once the manifest is fetched and checked (so its failures carry their status code),
+   * with the progress lines to stream.
+   */
+  async pull(reference: string, bearerToken: string | undefined, signal: AbortSignal): Promise<AsyncIterable<ProgressMessage>> {
+    const key = pullKey(reference);
+    const shared = this.#inFlight.get(key) ?? this.#start(key, reference, bearerToken);
+    const subscription = shared.operation.broadcast.subscribe();
+    try {
+      await untilAborted(shared.prepared, signal);
+    } catch (error) {
+      subscription.leave();
+      throw error;
+    }
+    return subscription.messages;
+  }
+
+  #start(key: string, reference: string, bearerToken: string | undefined): SharedPull {
+    const operation = new ProgressOperation('pull');
+    const slot = this.#slots.acquire(operation.signal);
+    const prepared = slot.then(() => preparePull(this.deps, reference, bearerToken, operation.signal));
+    const shared: SharedPull = { operation, prepared };
+    this.#inFlight.set(key, shared);
+    void prepared
+      .then(async (pull) => {
+        const failure = await operation.run(pull.run);
+        if (failure) this.logger.warn({ model: key, err: failure }, 'pull failed');
+      })
+      .catch(() => undefined)
+      .finally(() => {
+        this.#inFlight.delete(key);
+        void slot.then((release) => release(), () => undefined);
+      });
+    return shared;
+  }
+}

@@ -1,0 +1,87 @@
+import { statfs } from 'node:fs/promises';
+import { RunnerError } from '../shared/errors.js';
+import { fileSize } from '../shared/file-size.js';
+import type { ModelStore } from '../store/model-store.js';
+import { downloadBlob } from './download-blob.js';
+import type { ProgressWork } from './progress-operation.js';
+import { ProgressReporter } from './progress-reporter.js';
+import type { RegistryClient } from './registry-client.js';
+import { fetchRemoteConfig, fetchRemoteModel, type RemoteModel } from './remote-model.js';
+
+export interface PullDeps {
+  registry: RegistryClient;
+  store: ModelStore;
+  /** Bytes free for the store's blobs; a parameter so the refusal can be tested without filling a disk. */
+  freeBytes?: (path: string) => Promise<number>;
+}
+
+/** A pull whose manifest is fetched and checked; `run` transfers and commits it. */
+export interface PreparedPull {
+  model: RemoteModel;
+  /** Transfers and commits the model; resolves to the success line's message. */
+  run: ProgressWork;
+}
+
+async function statfsFreeBytes(path: string): Promise<number> {
+  const info = await statfs(path);
+  return info.bavail * info.bsize;
+}
+
+function formatBytes(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(2)} MiB`;
+}
+
+async function checkDiskSpace(deps: PullDeps, model: RemoteModel): Promise<void> {
+  const { layout } = deps.store;
+  let needed = 0;
+  for (const layer of model.manifest.layers) {
+    const have = (await fileSize(layout.blob(layer.digest))) ?? (await fileSize(`${layout.blob(layer.digest)}.incomplete`)) ?? 0;
+    needed += Math.max(layer.size - have, 0);
+  }
+  const free = await (deps.freeBytes ?? statfsFreeBytes)(layout.blobsDir);
+  if (needed > free) {
+    throw new RunnerError('internal', `not enough disk space to pull ${model.tag ?? model.id}: it needs ${formatBytes(needed)} more, ${formatBytes(free)} are free in ${layout.root}`);
+  }
+}
+
+async function transfer(deps: PullDeps, model: RemoteModel, reporter: ProgressReporter, signal: AbortSignal): Promise<void> {
+  const { bytes: configBytes } = await fetchRemoteConfig(model, signal);
+  await checkDiskSpace(deps, model);
+  const layers = [...new Map(model.manifest.layers.map((layer) => [layer.digest, layer])).values()];
+  // A failed layer stops its siblings at once; what they wrote stays as .incomplete for the next pull.
+  const controller = new AbortController();
+  const both = AbortSignal.any([signal, controller.signal]);
+  await Promise.all(
+    layers.map((layer) =>
+      downloadBlob(model.repository, layer, deps.store.layout, reporter.layer(layer.digest, layer.size), both).catch((error: unknown) => {
+        controller.abort(error);
+        throw error;
+      }),
+    ),
+  );
+  await deps.store.writeBlob(model.manifest.config.digest, configBytes);
+  await deps.store.commit(model.manifestBytes, undefined, model.tag ? [model.tag] : []);
+}
+
+/**
+ * DMR's pull (reference §2.1): the manifest decides everything that has a status code; then the
+ * config, a disk-space check, the layers in parallel (resumable), and the commit — manifest and
+ * index only once every blob is present and verified.
+ */
+export async function preparePull(deps: PullDeps, reference: string, bearerToken: string | undefined, signal: AbortSignal): Promise<PreparedPull> {
+  const model = await fetchRemoteModel(deps.registry, reference, bearerToken, signal);
+  return {
+    model,
+    async run(emit, runSignal) {
+      const total = model.manifest.layers.reduce((sum, layer) => sum + layer.size, 0);
+      const reporter = new ProgressReporter('pull', total, emit);
+      if (await deps.store.has(model.id)) {
+        if (model.tag) await deps.store.tag(model.id, model.tag);
+        const stored = await deps.store.get(model.id);
+        return `Using cached model: ${stored.configFile.config.size ?? formatBytes(total)}`;
+      }
+      await transfer(deps, model, reporter, runSignal);
+      return 'Model pulled successfully';
+    },
+  };
+}

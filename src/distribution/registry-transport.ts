@@ -1,0 +1,113 @@
+import { RunnerError } from '../shared/errors.js';
+import { parseAuthChallenges } from './auth-challenge.js';
+import type { RegistryAuth } from './registry-auth.js';
+import type { RegistryEndpoint } from './registry-endpoint.js';
+import { transportError } from './registry-errors.js';
+import { StallGuard } from './stall-guard.js';
+
+const MAX_REDIRECTS = 10;
+
+export interface TransportRequest {
+  method?: string;
+  headers?: Record<string, string>;
+  /** Only bodies that can be sent twice are retried after an authentication challenge. */
+  body?: string | Uint8Array | ReadableStream<Uint8Array>;
+  signal?: AbortSignal | undefined;
+}
+
+/** An answer whose body is read through the stall guard; the guard stops when the body ends. */
+export interface TransportResponse {
+  response: Response;
+  body(): AsyncGenerator<Uint8Array>;
+  /** Drops the body without reading it. */
+  discard(): Promise<void>;
+}
+
+export interface TransportOptions {
+  auth: RegistryAuth;
+  /** The request's `bearer-token`: sent as is, instead of answering challenges. */
+  bearerToken?: string | undefined;
+  stallTimeoutMs: number;
+}
+
+/**
+ * HTTP to one repository on one registry endpoint: authentication on challenge, redirects followed
+ * by hand so `Authorization` never leaves the registry's origin (blob CDNs get none) while `Range`
+ * goes along, and a stall timeout on every exchange.
+ */
+export class RegistryTransport {
+  readonly #origin: string;
+  #authorization: string | undefined;
+
+  constructor(
+    readonly endpoint: RegistryEndpoint,
+    readonly scopes: readonly string[],
+    readonly options: TransportOptions,
+  ) {
+    this.#origin = new URL(endpoint.baseUrl).origin;
+    if (options.bearerToken) this.#authorization = `Bearer ${options.bearerToken}`;
+  }
+
+  url(path: string): URL {
+    return new URL(path, this.endpoint.baseUrl);
+  }
+
+  async request(target: string | URL, init: TransportRequest = {}, what = 'registry request'): Promise<TransportResponse> {
+    const url = typeof target === 'string' ? this.url(target) : target;
+    let answer = await this.#send(url, init, what);
+    const replayable = !(init.body instanceof ReadableStream);
+    if (answer.response.status === 401 && replayable && !this.options.bearerToken) {
+      const challenge = parseAuthChallenges(answer.response.headers.get('www-authenticate') ?? '')[0];
+      await answer.discard();
+      if (!challenge) throw new RunnerError('unauthorized', `Unauthorized: registry ${this.endpoint.registry} refused ${what} without a challenge`);
+      this.#authorization = await this.options.auth.authorize(challenge, { url, name: this.endpoint.registry }, this.scopes, init.signal ?? undefined);
+      answer = await this.#send(url, init, what);
+    }
+    return answer;
+  }
+
+  async #send(start: URL, init: TransportRequest, what: string): Promise<TransportResponse> {
+    const guard = new StallGuard(this.options.stallTimeoutMs, `${what} from ${this.endpoint.registry}`, init.signal);
+    let url = start;
+    let method = init.method ?? 'GET';
+    try {
+      for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
+        const headers: Record<string, string> = { ...init.headers };
+        if (this.#authorization && url.origin === this.#origin) headers.authorization = this.#authorization;
+        const body = method === 'GET' || method === 'HEAD' ? undefined : init.body;
+        const response = await fetch(url, {
+          method,
+          headers,
+          redirect: 'manual',
+          signal: guard.signal,
+          ...(body === undefined ? {} : { body, duplex: 'half' }),
+        } as RequestInit);
+        const location = response.headers.get('location');
+        if (response.status < 300 || response.status > 399 || response.status === 304 || !location) return wrap(response, guard);
+        await response.body?.cancel();
+        url = new URL(location, url);
+        if (response.status === 303) method = 'GET';
+        guard.touch();
+      }
+    } catch (error) {
+      guard[Symbol.dispose]();
+      throw transportError(guard.reason(error), url);
+    }
+    guard[Symbol.dispose]();
+    throw new RunnerError('internal', `${what}: more than ${MAX_REDIRECTS} redirects from ${this.endpoint.registry}`);
+  }
+}
+
+function wrap(response: Response, guard: StallGuard): TransportResponse {
+  guard.touch();
+  return {
+    response,
+    body: () => guard.guard(response.body ?? emptyBody()),
+    discard: async () => {
+      guard[Symbol.dispose]();
+      await response.body?.cancel().catch(() => undefined);
+    },
+  };
+}
+
+async function* emptyBody(): AsyncGenerator<Uint8Array> {}
