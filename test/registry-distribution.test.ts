@@ -1,42 +1,177 @@
+import { readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Model } from '../src/api/dmr-types.js';
+import { buildModelArtifact } from '../src/distribution/build-model-artifact.js';
+import { preparePull } from '../src/distribution/pull-model.js';
+import { preparePush, pushTarget } from '../src/distribution/push-model.js';
+import { RegistryClient } from '../src/distribution/registry-client.js';
+import { createLogger } from '../src/shared/logger.js';
+import { parseManifest } from '../src/store/model-artifact.js';
+import { ModelStore } from '../src/store/model-store.js';
+import { startCountingProxy, type CountingProxy } from './helpers/counting-proxy.js';
+import { generatedModel } from './helpers/models.js';
 import { postJson, runnerWithTinyModels } from './helpers/packaged-runner.js';
 import { progressLines } from './helpers/progress-lines.js';
 import { startRegistry, type RunningRegistry } from './helpers/registry-server.js';
+import { npmRun } from './helpers/run-command.js';
 import { startRunner, type RunningRunner } from './helpers/runner-process.js';
+
+const registryConfig = { defaultRegistry: 'index.docker.io', insecure: false, mirrors: [], dockerConfigDir: '/nonexistent' };
+
+function registryClient(): RegistryClient {
+  return new RegistryClient({ config: registryConfig, credentials: async () => undefined });
+}
+
+async function tag(runner: RunningRunner, source: string, target: string): Promise<void> {
+  const colon = target.lastIndexOf(':');
+  const query = new URLSearchParams({ repo: target.slice(0, colon), tag: target.slice(colon + 1) });
+  const response = await fetch(`${runner.url}/models/${source}/tag?${query}`, { method: 'POST' });
+  expect(response.status).toBe(201);
+}
+
+async function push(runner: RunningRunner, reference: string): Promise<void> {
+  const response = await postJson(runner, `/models/${reference}/push`, {}, { headers: { accept: 'application/json' } });
+  expect(response.status).toBe(200);
+  expect(response.headers.get('content-type')).toBe('application/json');
+  const lines = await progressLines(response);
+  expect(lines.at(-1)).toEqual({ type: 'success', message: 'Model pushed successfully', total: 0, layer: { size: 0, current: 0 }, mode: 'push' });
+}
+
+async function pull(runner: RunningRunner, reference: string): Promise<void> {
+  const response = await postJson(runner, '/models/create', { from: reference });
+  expect(response.status).toBe(200);
+  expect((await progressLines(response)).at(-1)).toMatchObject({ type: 'success', mode: 'pull' });
+}
+
+async function inspect(runner: RunningRunner, reference: string): Promise<Model> {
+  const response = await fetch(`${runner.url}/models/${reference}`);
+  expect(response.status).toBe(200);
+  return (await response.json()) as Model;
+}
 
 describe('pull and push against a real registry', () => {
   let registry: RunningRegistry;
+  let proxy: CountingProxy;
   let source: RunningRunner;
   let target: RunningRunner;
 
   beforeAll(async () => {
     registry = await startRegistry();
+    proxy = await startCountingProxy(registry.url);
     source = await runnerWithTinyModels();
     target = await startRunner();
   }, 120_000);
 
   afterAll(async () => {
-    await Promise.all([source?.[Symbol.asyncDispose](), target?.[Symbol.asyncDispose](), registry?.stop()]);
+    await Promise.all([source?.[Symbol.asyncDispose](), target?.[Symbol.asyncDispose](), proxy?.close()]);
+    await registry?.stop();
   });
 
   it('pushes a packaged model and pulls it into another runner with the same id', async () => {
     const name = `${registry.host}/models/tiny:v1`;
-    const tagged = await fetch(`${source.url}/models/ai/tiny/tag?repo=${registry.host}/models/tiny&tag=v1`, { method: 'POST' });
-    expect(tagged.status).toBe(201);
-    const pushed = await postJson(source, `/models/${name}/push`, {}, { headers: { accept: 'application/json' } });
-    expect(pushed.status).toBe(200);
-    const pushLines = await progressLines(pushed);
-    expect(pushLines.at(-1)).toMatchObject({ type: 'success', message: 'Model pushed successfully', mode: 'push' });
-
-    const pulled = await postJson(target, '/models/create', { from: name });
-    expect(pulled.status).toBe(200);
-    expect(pulled.headers.get('content-type')).toMatch(/^text\/plain/);
-    const lines = await progressLines(pulled);
-    expect(lines.at(-1)).toMatchObject({ type: 'success', message: 'Model pulled successfully', mode: 'pull' });
-    const original = (await (await fetch(`${source.url}/models/ai/tiny`)).json()) as Model;
-    const copy = (await (await fetch(`${target.url}/models/${name}`)).json()) as Model;
+    await tag(source, 'ai/tiny', name);
+    await push(source, name);
+    await pull(target, name);
+    const original = await inspect(source, 'ai/tiny');
+    const copy = await inspect(target, name);
     expect(copy.id).toBe(original.id);
     expect(copy.tags).toEqual([name]);
+    expect(copy.config).toEqual(original.config);
+  });
+
+  it('skips blobs the registry has and mounts blobs from another repository of it', async () => {
+    const first = `${proxy.host}/mount/first:v1`;
+    const second = `${proxy.host}/mount/second:v1`;
+    await tag(source, 'ai/tiny', first);
+    await push(source, first);
+    await tag(source, 'ai/tiny', second);
+    proxy.requests.length = 0;
+    await push(source, second);
+    const mounts = proxy.requests.filter((request) => request.method === 'POST' && request.path.includes('mount='));
+    expect(mounts.length).toBeGreaterThan(0);
+    expect(mounts.every((request) => request.path.includes('from=mount%2Ffirst') && request.status === 201)).toBe(true);
+    expect(proxy.requests.filter((request) => request.method === 'PUT' && request.path.includes('/blobs/uploads/'))).toEqual([]);
+
+    proxy.requests.length = 0;
+    await push(source, second);
+    expect(proxy.requests.filter((request) => request.method === 'HEAD').every((request) => request.status === 200)).toBe(true);
+    expect(proxy.requests.filter((request) => request.path.includes('mount='))).toEqual([]);
+  });
+
+  it('inspects a model in the registry without pulling it', async () => {
+    const name = `${registry.host}/models/tiny:v1`;
+    const fresh = await startRunner();
+    try {
+      const remote = await inspect(fresh, `${name}?remote=true`);
+      expect(remote.id).toBe((await inspect(source, 'ai/tiny')).id);
+      expect(remote.tags).toBeUndefined();
+      expect(remote.config.format).toBe('gguf');
+      expect(await (await fetch(`${fresh.url}/models`)).json()).toEqual([]);
+      const missing = await fetch(`${fresh.url}/models/${registry.host}/models/absent:v1?remote=true`);
+      expect(missing.status).toBe(404);
+      expect(await missing.text()).toMatch(/^Model not found/);
+    } finally {
+      await fresh[Symbol.asyncDispose]();
+    }
+  });
+
+  it('package --push sends the artifact straight to the registry', async () => {
+    const name = `${registry.host}/packaged/tiny:v2`;
+    const { stdout } = await npmRun('package', ['--gguf', await generatedModel('tiny', 'q8_0'), '--context-size', '256', '--push', name], { MODEL_RUNNER_HOST: 'http://127.0.0.1:1' });
+    expect(stdout).toContain(`Model pushed successfully: ${name}`);
+    await pull(target, name);
+    expect((await inspect(target, name)).config.context_size).toBe(256);
+  });
+
+  it('uploads large blobs in chunks that the registry reassembles', async () => {
+    const artifact = await buildModelArtifact({ ggufPath: await generatedModel('tiny', 'q8_0') });
+    const opens = new Map(artifact.blobs.map((blob) => [blob.digest, blob.open]));
+    const source = { manifestBytes: artifact.manifest, manifest: parseManifest(artifact.manifest), open: (digest: string) => opens.get(digest)!, mountFrom: [] };
+    const name = `${proxy.host}/chunked/tiny:v1`;
+    proxy.requests.length = 0;
+    const work = await preparePush(registryClient(), pushTarget(name), source, { chunkSize: 64 * 1024 });
+    expect(await work(() => undefined, new AbortController().signal)).toBe('Model pushed successfully');
+    const gguf = artifact.blobs[0]!;
+    expect(proxy.requests.filter((request) => request.method === 'PATCH').length).toBe(Math.ceil(gguf.size / (64 * 1024)));
+    await pull(target, name);
+    expect((await inspect(target, name)).id).toBe(artifact.id);
+  });
+
+  it('refuses a pull that would not fit on the disk before downloading anything', async () => {
+    const name = `${proxy.host}/models/tiny:v1`;
+    await tag(source, 'ai/tiny', name);
+    await push(source, name);
+    const dir = await mkdtemp(join(tmpdir(), 'store-'));
+    try {
+      const store = await ModelStore.open(dir, createLogger('error'));
+      const prepared = await preparePull({ registry: registryClient(), store, freeBytes: async () => 1024 }, name, undefined, new AbortController().signal);
+      proxy.requests.length = 0;
+      await expect(prepared.run(() => undefined, new AbortController().signal)).rejects.toThrow(/not enough disk space to pull .* 0\.00 MiB are free/);
+      expect(proxy.requests.filter((request) => request.path.includes('/blobs/') && request.method === 'GET').length).toBe(1);
+      expect(await readdir(store.layout.blobsDir)).toEqual([]);
+      expect(await store.list()).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('repackages a model with another context size over the same layers', async () => {
+    const before = await readdir(join(source.modelsPath, 'blobs', 'sha256'));
+    const response = await postJson(source, '/models/ai/tiny/repackage', { target: 'ai/tiny-short:v2', context_size: 128 });
+    expect(response.status).toBe(201);
+    expect(await response.json()).toEqual({ message: 'Model repackaged successfully as "ai/tiny-short:v2"', source: 'ai/tiny', target: 'ai/tiny-short:v2' });
+    const variant = await inspect(source, 'ai/tiny-short:v2');
+    expect(variant.config.context_size).toBe(128);
+    expect(variant.id).not.toBe((await inspect(source, 'ai/tiny')).id);
+    expect((await readdir(join(source.modelsPath, 'blobs', 'sha256'))).length).toBe(before.length + 1);
+
+    const noTarget = await postJson(source, '/models/ai/tiny/repackage', { context_size: 128 });
+    expect(noTarget.status).toBe(400);
+    expect(await noTarget.text()).toBe('target is required\n');
+    const unknown = await postJson(source, '/models/ai/absent/repackage', { target: 'ai/x' });
+    expect(unknown.status).toBe(404);
   });
 });

@@ -1,13 +1,24 @@
 import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { RunnerClient } from '../../src/api/runner-client.js';
-import { buildModelArtifact } from '../../src/distribution/build-model-artifact.js';
+import type { ProgressMessage } from '../../src/api/dmr-types.js';
+import type { RunnerClient } from '../../src/api/runner-client.js';
+import { buildModelArtifact, type ModelArtifact } from '../../src/distribution/build-model-artifact.js';
 import { packModelArchive } from '../../src/distribution/model-tar.js';
+import { preparePush, pushTarget } from '../../src/distribution/push-model.js';
+import type { RegistryClient } from '../../src/distribution/registry-client.js';
 import { RunnerError } from '../../src/shared/errors.js';
+import { parseManifest } from '../../src/store/model-artifact.js';
 
-export const packageUsage = `Usage: package --gguf /abs/model.gguf [--license FILE]... [--chat-template FILE] [--context-size N] TARGET
+export const packageUsage = `Usage: package --gguf /abs/model.gguf [--license FILE]... [--chat-template FILE] [--context-size N] [--push] TARGET
 
-Packages a GGUF file as a model artifact, loads it into the running model runner and tags it TARGET.`;
+Packages a GGUF file as a model artifact, loads it into the running model runner and tags it TARGET.
+With --push, sends it straight to the registry TARGET names instead (credentials from the Docker config).`;
+
+export interface PackageDeps {
+  runner: RunnerClient;
+  registry: RegistryClient;
+  out: NodeJS.WritableStream;
+}
 
 function splitTarget(target: string): { repo: string; tag: string } {
   const colon = target.lastIndexOf(':');
@@ -22,8 +33,30 @@ function parseContextSize(value: string | undefined): number | undefined {
   return size;
 }
 
-/** `docker model package` without `--push`: build the artifact here, stream it to `/models/load`, tag it. */
-export async function packageCommand(argv: string[], runner: RunnerClient, out: NodeJS.WritableStream): Promise<void> {
+function printProgress(out: NodeJS.WritableStream, message: ProgressMessage): void {
+  if (message.layer.current === message.layer.size) out.write(`Pushed ${message.layer.id ?? 'layer'} (${(message.layer.size / 1024 / 1024).toFixed(2)} MB)\n`);
+}
+
+/** `--push`: the artifact goes from these files to the registry, as DMR's CLI does it, never through the runner. */
+async function pushArtifact(artifact: ModelArtifact, target: string, { registry, out }: PackageDeps): Promise<void> {
+  const opens = new Map(artifact.blobs.map((blob) => [blob.digest, blob.open]));
+  const source = {
+    manifestBytes: artifact.manifest,
+    manifest: parseManifest(artifact.manifest),
+    open: (digest: string) => {
+      const open = opens.get(digest);
+      if (!open) throw new RunnerError('internal', `no blob ${digest} in the artifact`);
+      return open;
+    },
+    mountFrom: [],
+  };
+  const work = await preparePush(registry, pushTarget(target), source, {});
+  const message = await work((line) => printProgress(out, line), new AbortController().signal);
+  out.write(`${message}: ${target} (${artifact.id})\n`);
+}
+
+/** `docker model package`: build the artifact here, then load it into the runner and tag it, or push it. */
+export async function packageCommand(argv: string[], deps: PackageDeps): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -32,6 +65,7 @@ export async function packageCommand(argv: string[], runner: RunnerClient, out: 
       license: { type: 'string', multiple: true },
       'chat-template': { type: 'string' },
       'context-size': { type: 'string' },
+      push: { type: 'boolean' },
     },
   });
   const [target, ...extra] = positionals;
@@ -42,6 +76,8 @@ export async function packageCommand(argv: string[], runner: RunnerClient, out: 
     ...(values['chat-template'] ? { chatTemplatePath: values['chat-template'] } : {}),
     contextSize: parseContextSize(values['context-size']),
   });
+  if (values.push) return pushArtifact(artifact, target, deps);
+  const { runner, out } = deps;
   const archive = Readable.toWeb(Readable.from(packModelArchive(artifact.blobs, artifact.manifest)));
   await runner.loadArchive(archive as ReadableStream<Uint8Array>);
   const { repo, tag } = splitTarget(target);

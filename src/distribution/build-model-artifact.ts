@@ -74,8 +74,8 @@ export async function buildModelArtifact(options: PackageOptions): Promise<Model
   };
   const manifestBytes = Buffer.from(JSON.stringify(manifest));
   const blobs: ArchiveBlob[] = [
-    ...layers.map((layer) => ({ ...layer.descriptor, open: () => createReadStream(layer.path) })),
-    { ...configDescriptor, open: () => Readable.from([configBytes]) },
+    ...layers.map((layer) => ({ ...layer.descriptor, open: (start?: number, end?: number) => createReadStream(layer.path, { start, end }) })),
+    { ...configDescriptor, open: (start = 0, end = configBytes.byteLength - 1) => Readable.from([configBytes.subarray(start, end + 1)]) },
   ];
   return { id: digestBytes(manifestBytes).digest, manifest: manifestBytes, blobs };
 }

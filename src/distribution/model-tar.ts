@@ -7,7 +7,8 @@ import { hexOf } from '../store/store-layout.js';
 export interface ArchiveBlob {
   digest: string;
   size: number;
-  open(): AsyncIterable<Uint8Array>;
+  /** The blob's bytes, or the inclusive range `start`..`end` of them (a chunked upload reads ranges). */
+  open(start?: number, end?: number): AsyncIterable<Uint8Array>;
 }
 
 /**

@@ -54,7 +54,7 @@ export class RegistryTransport {
 
   async request(target: string | URL, init: TransportRequest = {}, what = 'registry request'): Promise<TransportResponse> {
     const url = typeof target === 'string' ? this.url(target) : target;
-    let answer = await this.#send(url, init, what);
+    let answer = await this.#sendIdempotent(url, init, what);
     const replayable = !(init.body instanceof ReadableStream);
     if (answer.response.status === 401 && replayable && !this.options.bearerToken) {
       const challenge = parseAuthChallenges(answer.response.headers.get('www-authenticate') ?? '')[0];
@@ -64,6 +64,20 @@ export class RegistryTransport {
       answer = await this.#send(url, init, what);
     }
     return answer;
+  }
+
+  /**
+   * A pooled keep-alive connection may have been closed by a restarted registry or proxy; a read
+   * that fails before any answer is safe to send once more.
+   */
+  async #sendIdempotent(url: URL, init: TransportRequest, what: string): Promise<TransportResponse> {
+    const method = init.method ?? 'GET';
+    try {
+      return await this.#send(url, init, what);
+    } catch (error) {
+      if ((method !== 'GET' && method !== 'HEAD') || init.signal?.aborted || !isConnectionReset(error)) throw error;
+      return this.#send(url, init, what);
+    }
   }
 
   async #send(start: URL, init: TransportRequest, what: string): Promise<TransportResponse> {
@@ -96,6 +110,11 @@ export class RegistryTransport {
     guard[Symbol.dispose]();
     throw new RunnerError('internal', `${what}: more than ${MAX_REDIRECTS} redirects from ${this.endpoint.registry}`);
   }
+}
+
+function isConnectionReset(error: unknown): boolean {
+  const cause = (error as { cause?: { cause?: { code?: string } } }).cause?.cause;
+  return cause?.code === 'UND_ERR_SOCKET' || cause?.code === 'ECONNRESET';
 }
 
 function wrap(response: Response, guard: StallGuard): TransportResponse {
