@@ -125,11 +125,15 @@ describe('DMR model API with a packaged model', () => {
     expect(isRunnerError(missing, 'not_found')).toBe(true);
   });
 
-  it('answers unknown actions and unimplemented pulls clearly', async () => {
+  it('answers unknown actions and malformed pulls clearly', async () => {
     const unknown = await fetch(`${runner.url}/models/ai/tiny:q8/frobnicate`, { method: 'POST' });
     expect(unknown.status).toBe(404);
     expect(await unknown.text()).toBe('unknown action "frobnicate"\n');
-    const create = await fetch(`${runner.url}/models/create`, { method: 'POST', body: JSON.stringify({ from: 'ai/smollm2' }) });
-    expect(create.status).toBe(501);
+    const malformed = await fetch(`${runner.url}/models/create`, { method: 'POST', body: '{"from":' });
+    expect(malformed.status).toBe(400);
+    expect(await malformed.text()).toBe('invalid request body: malformed JSON\n');
+    const badReference = await fetch(`${runner.url}/models/create`, { method: 'POST', body: JSON.stringify({ from: 'Bad Name!' }) });
+    expect(badReference.status).toBe(400);
+    expect(await badReference.text()).toMatch(/^invalid model reference/);
   });
 });

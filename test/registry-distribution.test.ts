@@ -174,4 +174,31 @@ describe('pull and push against a real registry', () => {
     const unknown = await postJson(source, '/models/ai/absent/repackage', { target: 'ai/x' });
     expect(unknown.status).toBe(404);
   });
+
+  it('pulls names without a registry from DEFAULT_REGISTRY, through a mirror when the mirror has them', async () => {
+    const mirror = await startRegistry();
+    const mirrorProxy = await startCountingProxy(mirror.url);
+    const env = { DEFAULT_REGISTRY: proxy.host, MODEL_RUNNER_REGISTRY_MIRRORS: mirrorProxy.host };
+    try {
+      await tag(source, 'ai/tiny', `${registry.host}/ai/tiny-mirrored:latest`);
+      await push(source, `${registry.host}/ai/tiny-mirrored:latest`);
+      await using upstreamOnly = await startRunner({ env });
+      proxy.requests.length = 0;
+      await pull(upstreamOnly, 'tiny-mirrored');
+      expect(mirrorProxy.requests.map((request) => request.status)).toContain(404);
+      expect(proxy.bytesFor('/v2/ai/tiny-mirrored/blobs/')).toBeGreaterThan(0);
+      expect((await inspect(upstreamOnly, 'tiny-mirrored')).tags).toEqual(['docker.io/ai/tiny-mirrored:latest']);
+
+      await tag(source, 'ai/tiny', `${mirror.host}/ai/tiny-mirrored:latest`);
+      await push(source, `${mirror.host}/ai/tiny-mirrored:latest`);
+      await using mirrored = await startRunner({ env });
+      proxy.requests.length = 0;
+      await pull(mirrored, 'ai/tiny-mirrored');
+      expect(mirrorProxy.bytesFor('/v2/ai/tiny-mirrored/blobs/')).toBeGreaterThan(0);
+      expect(proxy.requests).toEqual([]);
+    } finally {
+      await mirrorProxy.close();
+      await mirror.stop();
+    }
+  });
 });

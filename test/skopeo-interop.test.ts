@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import type { ReadableStream } from 'node:stream/web';
 import tar from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Model } from '../src/api/dmr-types.js';
@@ -33,7 +34,7 @@ async function exportedFiles(runner: RunningRunner, ref: string): Promise<Map<st
   const response = await fetch(`${runner.url}/models/${ref}/export`);
   expect(response.status).toBe(200);
   const extract = tar.extract();
-  const feeding = Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>).pipe(extract);
+  const feeding = Readable.fromWeb(response.body as ReadableStream<Uint8Array>).pipe(extract);
   const files = new Map<string, Buffer>();
   for await (const entry of feeding) {
     const chunks: Buffer[] = [];

@@ -1,10 +1,11 @@
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { open, rename, rm, truncate } from 'node:fs/promises';
+import { rename, rm, truncate } from 'node:fs/promises';
 import { RunnerError, isRunnerError } from '../shared/errors.js';
 import { fileSize } from '../shared/file-size.js';
 import type { Descriptor } from '../store/model-artifact.js';
 import type { StoreLayout } from '../store/store-layout.js';
+import { BlobFileWriter } from './blob-file-writer.js';
 import type { RegistryRepository } from './registry-repository.js';
 
 async function hashExisting(path: string, hash: Hash): Promise<void> {
@@ -43,23 +44,24 @@ export async function downloadBlob(
       hash = createHash('sha256');
       have = 0;
     }
-    const handle = await open(partial, have > 0 ? 'a' : 'w', 0o644);
+    const file = await BlobFileWriter.open(partial, have > 0);
     try {
       onProgress(have);
       for await (const chunk of stream.body) {
         have += chunk.byteLength;
         if (have > size) throw new RunnerError('invalid_model', `blob ${digest} is longer than the ${size} bytes its descriptor declares`);
         hash.update(chunk);
-        await handle.write(chunk);
+        await file.write(chunk);
         onProgress(have);
       }
-      await handle.sync();
     } catch (error) {
+      await file.abandon();
       if (isRunnerError(error, 'invalid_model')) await rm(partial, { force: true });
-      throw error;
-    } finally {
-      await handle.close();
+      if (error instanceof RunnerError) throw error;
+      const cause = (error as { cause?: { message?: string } }).cause?.message ?? (error as Error).message;
+      throw new RunnerError('internal', `download of blob ${digest} from ${repository.name} broke off after ${have} of ${size} bytes (${cause}); pull again to resume`, { cause: error });
     }
+    await file.finish();
   }
   if (have !== size) throw new RunnerError('internal', `download of ${digest} ended after ${have} of ${size} bytes`);
   const actual = `sha256:${hash.digest('hex')}`;

@@ -44,7 +44,7 @@ export class ModelDistribution {
       mountFrom: mountCandidates(target, model.tags),
     };
     const work = await untilAborted(preparePush(this.deps.registry, target, source, { bearerToken }, signal), signal);
-    return this.#stream('push', work);
+    return this.#stream(work, signal);
   }
 
   async inspectRemote(reference: string, bearerToken: string | undefined, signal: AbortSignal): Promise<RemoteModelInfo> {
@@ -52,11 +52,11 @@ export class ModelDistribution {
     return { id: model.id, configFile: (await fetchRemoteConfig(model, signal)).file };
   }
 
-  #stream(mode: 'push', work: ProgressWork): AsyncIterable<ProgressMessage> {
-    const operation = new ProgressOperation(mode);
-    const { messages } = operation.broadcast.subscribe();
+  #stream(work: ProgressWork, signal: AbortSignal): AsyncIterable<ProgressMessage> {
+    const operation = new ProgressOperation('push');
+    const { messages } = operation.broadcast.subscribe(signal);
     void operation.run(work).then((failure) => {
-      if (failure) this.deps.logger.warn({ err: failure }, `${mode} failed`);
+      if (failure) this.deps.logger.warn({ err: failure }, 'push failed');
     });
     return messages;
   }

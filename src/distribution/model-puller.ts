@@ -53,7 +53,7 @@ export class ModelPuller {
   async pull(reference: string, bearerToken: string | undefined, signal: AbortSignal): Promise<AsyncIterable<ProgressMessage>> {
     const key = pullKey(reference);
     const shared = this.#inFlight.get(key) ?? this.#start(key, reference, bearerToken);
-    const subscription = shared.operation.broadcast.subscribe();
+    const subscription = shared.operation.broadcast.subscribe(signal);
     try {
       await untilAborted(shared.prepared, signal);
     } catch (error) {

@@ -3,6 +3,7 @@ import type { ProgressMessage } from '../api/dmr-types.js';
 interface Subscriber {
   queue: ProgressMessage[];
   wake: (() => void) | undefined;
+  left: boolean;
 }
 
 /**
@@ -34,14 +35,23 @@ export class ProgressBroadcast {
     for (const subscriber of this.#subscribers) subscriber.wake?.();
   }
 
-  /** Registers at once (so the operation is not abandoned while the caller waits), reads lazily. */
-  subscribe(): { messages: AsyncGenerator<ProgressMessage>; leave: () => void } {
-    const subscriber: Subscriber = { queue: [], wake: undefined };
+  /**
+   * Registers at once (so the operation is not abandoned while the caller waits), reads lazily.
+   * The client's signal ends the subscription even while no line is due: a stalled transfer
+   * must not keep a departed client's operation alive.
+   */
+  subscribe(signal?: AbortSignal): { messages: AsyncGenerator<ProgressMessage>; leave: () => void } {
+    const subscriber: Subscriber = { queue: [], wake: undefined, left: false };
     this.#subscribers.add(subscriber);
     const leave = () => {
+      signal?.removeEventListener('abort', leave);
+      subscriber.left = true;
+      subscriber.wake?.();
       if (!this.#subscribers.delete(subscriber)) return;
       if (this.#subscribers.size === 0 && !this.#ended) this.onAbandoned();
     };
+    if (signal?.aborted) leave();
+    else signal?.addEventListener('abort', leave, { once: true });
     const read = async function* (this: ProgressBroadcast): AsyncGenerator<ProgressMessage> {
       try {
         for (;;) {
@@ -50,7 +60,7 @@ export class ProgressBroadcast {
             yield next;
             continue;
           }
-          if (this.#ended) return;
+          if (this.#ended || subscriber.left) return;
           await new Promise<void>((resolve) => (subscriber.wake = resolve));
           subscriber.wake = undefined;
         }

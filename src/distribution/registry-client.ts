@@ -81,11 +81,8 @@ export class RegistryClient {
   }
 }
 
-/** DMR's wording for the statuses a pull reports: `Model not found`, `Unauthorized`. */
+/** DMR's wording for a manifest the registry does not have: `Model not found`. */
 function modelError(error: unknown): unknown {
   if (isRunnerError(error, 'not_found')) return new RunnerError('not_found', `Model not found: ${error.message}`, { cause: error });
-  if (isRunnerError(error, 'unauthorized') && !error.message.startsWith('Unauthorized')) {
-    return new RunnerError('unauthorized', `Unauthorized: ${error.message}`, { cause: error });
-  }
   return error;
 }

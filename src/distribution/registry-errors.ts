@@ -31,7 +31,9 @@ function codeFor(status: number): ErrorCode {
  */
 export async function registryError(response: Response, what: string, code: ErrorCode = codeFor(response.status)): Promise<RunnerError> {
   const summary = await errorSummary(response);
-  return new RunnerError(code, `${what}: registry answered ${response.status}: ${summary}`);
+  // DMR's clients show 401s as `Unauthorized`, whichever call met them.
+  const prefix = code === 'unauthorized' && !what.startsWith('Unauthorized') ? 'Unauthorized: ' : '';
+  return new RunnerError(code, `${prefix}${what}: registry answered ${response.status}: ${summary}`);
 }
 
 /** A connection that failed before any answer, in words a user can act on. */

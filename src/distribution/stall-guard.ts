@@ -8,6 +8,7 @@ export class StallGuard implements Disposable {
   readonly #controller = new AbortController();
   readonly signal: AbortSignal;
   #timer: NodeJS.Timeout | undefined;
+  #lastActivity = 0;
 
   constructor(
     readonly timeoutMs: number,
@@ -18,9 +19,18 @@ export class StallGuard implements Disposable {
     this.touch();
   }
 
+  /** Called per chunk, so it only notes the time; the one timer re-arms itself until data stops. */
   touch(): void {
-    clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => this.#controller.abort(this.stalledError()), this.timeoutMs);
+    this.#lastActivity = performance.now();
+    if (this.#timer === undefined) this.#arm(this.timeoutMs);
+  }
+
+  #arm(delay: number): void {
+    this.#timer = setTimeout(() => {
+      const idle = performance.now() - this.#lastActivity;
+      if (idle >= this.timeoutMs) this.#controller.abort(this.stalledError());
+      else this.#arm(this.timeoutMs - idle);
+    }, delay);
     this.#timer.unref();
   }
 
@@ -35,6 +45,7 @@ export class StallGuard implements Disposable {
 
   [Symbol.dispose](): void {
     clearTimeout(this.#timer);
+    this.#timer = undefined;
   }
 
   /** Passes a body through, re-arming the timer on each chunk; the timer stops when it ends. */

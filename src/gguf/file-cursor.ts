@@ -46,12 +46,22 @@ export class FileCursor {
     return this.read(length, (bytes, at) => bytes.toString('utf8', at, at + length));
   }
 
-  /** Decodes the next `length` bytes in place, sparing a copy per value. */
-  async read<T>(length: number, decode: (bytes: Buffer, at: number) => T): Promise<T> {
-    if (this.offset + length > this.windowStart + this.windowLength) await this.refill(length);
+  /** Whether the next `length` bytes are already in the window, so `readNow` can decode them without I/O. */
+  has(length: number): boolean {
+    return this.offset + length <= this.windowStart + this.windowLength;
+  }
+
+  /** The synchronous path of `read`, for hot loops over large arrays; the caller checked `has(length)`. */
+  readNow<T>(length: number, decode: (bytes: Buffer, at: number) => T): T {
     const at = this.offset - this.windowStart;
     this.offset += length;
     return decode(this.window, at);
+  }
+
+  /** Decodes the next `length` bytes in place, sparing a copy per value. */
+  async read<T>(length: number, decode: (bytes: Buffer, at: number) => T): Promise<T> {
+    if (!this.has(length)) await this.refill(length);
+    return this.readNow(length, decode);
   }
 
   private async refill(length: number): Promise<void> {

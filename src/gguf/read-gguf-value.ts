@@ -28,15 +28,33 @@ const FIXED_SCALARS: ReadonlyMap<number, FixedScalar> = new Map<number, FixedSca
 
 const STRING_LENGTH_BYTES = 8;
 
-export async function readGgufString(cursor: FileCursor, what: string): Promise<string> {
-  const length = await cursor.u64AsNumber();
+const u64AsNumber = (bytes: Buffer, at: number): number => bytes.readUInt32LE(at) + bytes.readUInt32LE(at + 4) * 2 ** 32;
+const utf8 = (length: number) => (bytes: Buffer, at: number) => bytes.toString('utf8', at, at + length);
+
+function checkStringLength(cursor: FileCursor, length: number, what: string): void {
   if (length > MAX_STRING_BYTES) {
     throw invalidGguf(`${what} length ${length} exceeds the ${MAX_STRING_BYTES}-byte limit`);
   }
   if (length > cursor.remaining) {
     throw invalidGguf(`${what} length ${length} at offset ${cursor.position} runs past the end of the file`);
   }
+}
+
+export async function readGgufString(cursor: FileCursor, what: string): Promise<string> {
+  const length = await cursor.u64AsNumber();
+  checkStringLength(cursor, length, what);
   return cursor.utf8(length);
+}
+
+/**
+ * A string without awaiting when its bytes are already buffered: vocabularies hold ~100k strings,
+ * and a promise per string made checking a model's header a noticeable part of a pull.
+ */
+function readGgufStringNow(cursor: FileCursor, what: string): string | Promise<string> {
+  if (!cursor.has(STRING_LENGTH_BYTES)) return readGgufString(cursor, what);
+  const length = cursor.readNow(STRING_LENGTH_BYTES, u64AsNumber);
+  checkStringLength(cursor, length, what);
+  return cursor.has(length) ? cursor.readNow(length, utf8(length)) : cursor.utf8(length);
 }
 
 export async function readGgufValue(cursor: FileCursor, type: number, key: string): Promise<GgufValue> {
@@ -65,6 +83,10 @@ async function readGgufArray(cursor: FileCursor, key: string): Promise<GgufArray
     throw invalidGguf(`array length ${count} of key '${key}' runs past the end of the file`);
   }
   const values: GgufScalar[] = [];
-  for (let i = 0; i < Number(count); i++) values.push(await readGgufScalar(cursor, itemType, key));
+  const what = `string value of '${key}'`;
+  for (let i = 0; i < Number(count); i++) {
+    const value = itemType === GgufValueType.STRING ? readGgufStringNow(cursor, what) : readGgufScalar(cursor, itemType, key);
+    values.push(typeof value === 'string' ? value : await value);
+  }
   return { type: itemType as GgufValueType, values };
 }

@@ -13,7 +13,6 @@ export type ErrorCode =
   | 'unsupported_model'
   | 'context_length_exceeded'
   | 'unavailable'
-  | 'not_implemented'
   | 'internal';
 
 export const statusForCode: Readonly<Record<ErrorCode, number>> = {
@@ -27,7 +26,6 @@ export const statusForCode: Readonly<Record<ErrorCode, number>> = {
   unsupported_model: 422,
   context_length_exceeded: 400,
   unavailable: 503,
-  not_implemented: 501,
   internal: 500,
 };
 
