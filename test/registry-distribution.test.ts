@@ -201,4 +201,33 @@ describe('pull and push against a real registry', () => {
       await mirror.stop();
     }
   });
+
+  it('runs at most two pulls at once; the next starts when one ends, and a client leaving ends its pull', async () => {
+    const names = ['one', 'two', 'three'].map((suffix) => `${registry.host}/slots/${suffix}:v1`);
+    const digests: string[] = [];
+    for (const [i, name] of names.entries()) {
+      await npmRun('package', ['--gguf', await generatedModel('tiny', 'q8_0', 21 + i), '--push', name]);
+      const manifest = await (await fetch(`${registry.url}/v2/${name.slice(registry.host.length + 1).replace(':v1', '')}/manifests/v1`, { headers: { accept: 'application/vnd.oci.image.manifest.v1+json' } })).json();
+      digests.push((manifest as { layers: Array<{ digest: string }> }).layers[0]!.digest);
+    }
+    const viaProxy = names.map((name) => name.replace(registry.host, proxy.host));
+    await using fresh = await startRunner();
+    const holds = digests.slice(0, 2).map((digest) => proxy.holdAfter(`/blobs/${digest}`, 64 * 1024).held);
+    const [first, second] = [new AbortController(), new AbortController()];
+    const signals = [first.signal, second.signal];
+    const pulls = viaProxy.map((name, i) => postJson(fresh, '/models/create', { from: name }, signals[i] ? { signal: signals[i] } : {}));
+    await Promise.all(holds);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(proxy.requests.filter((request) => request.path.includes('/slots/three/'))).toEqual([]);
+
+    first.abort();
+    await pulls[0]!.catch(() => undefined);
+    const third = await pulls[2]!;
+    expect((await progressLines(third)).at(-1)).toMatchObject({ type: 'success' });
+    expect(proxy.requests.some((request) => request.path.includes('/slots/three/manifests/'))).toBe(true);
+    const listed = ((await (await fetch(`${fresh.url}/models`)).json()) as Model[]).flatMap((model) => model.tags ?? []);
+    expect(listed).toEqual([viaProxy[2]]);
+    second.abort();
+    await pulls[1]!.catch(() => undefined);
+  });
 });
