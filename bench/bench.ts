@@ -5,16 +5,15 @@
  * parallel slots; N concurrent streaming clients, 128 tokens each with EOS ignored.
  */
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { availableParallelism, homedir, tmpdir } from 'node:os';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { parseArgs, promisify } from 'node:util';
 import { RunnerClient } from '../src/api/runner-client.js';
 import { buildModelArtifact } from '../src/distribution/build-model-artifact.js';
 import { packModelArchive } from '../src/distribution/model-tar.js';
-import { makeModel } from '../src/gguf/make-model.js';
+import { benchModel } from './bench-model.js';
 import { packageInfo } from '../src/shared/package-root.js';
 import { ourRunner, startLlamaServer, startOurRunner, type BenchServer } from './bench-servers.js';
 import { measure, type WaveResult } from './openai-load.js';
@@ -36,18 +35,7 @@ const concurrencies = values.concurrency.split(',').map(Number);
 const parallel = Math.max(...concurrencies);
 const threads = Number(values.threads);
 const contextPerSlot = Number(values['context-per-slot']);
-const cache = process.env.MODEL_RUNNER_CACHE ?? join(homedir(), '.cache', 'model-runner');
 const root = packageInfo().root;
-
-async function benchModel(): Promise<string> {
-  const path = join(cache, 'models', 'smollm2-135m-q8_0.gguf');
-  if (!existsSync(path)) {
-    await mkdir(join(cache, 'models'), { recursive: true });
-    process.stderr.write(`generating ${path}\n`);
-    await makeModel({ preset: 'smollm2-135m', type: 'q8_0', out: path });
-  }
-  return path;
-}
 
 async function llamaServerBinary(): Promise<string> {
   process.stderr.write('building llama-server from the bundled llama.cpp source if needed (10+ minutes the first time)\n');
@@ -91,7 +79,7 @@ function table(our: { waves: WaveResult[]; rss: Record<string, number> }, their:
   return lines.join('\n');
 }
 
-const modelPath = await benchModel();
+const modelPath = await benchModel('q8_0');
 const binary = await llamaServerBinary();
 process.stderr.write(`model ${modelPath}, ${threads} threads, ${parallel} slots of ${contextPerSlot} tokens, ${values.tokens} tokens per client\n`);
 const theirs = await run(await startLlamaServer(binary, modelPath, { port: 18080 + (process.pid % 1000), threads, parallel, contextPerSlot }), 'smollm2');

@@ -7,15 +7,14 @@
  * times, deleting the model in between; the first (cold) and best runs are reported.
  */
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { homedir, tmpdir } from 'node:os';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { buildModelArtifact } from '../src/distribution/build-model-artifact.js';
 import { preparePush, pushTarget } from '../src/distribution/push-model.js';
 import { RegistryClient } from '../src/distribution/registry-client.js';
-import { makeModel } from '../src/gguf/make-model.js';
+import { benchModel } from './bench-model.js';
 import { packageInfo } from '../src/shared/package-root.js';
 import { parseManifest } from '../src/store/model-artifact.js';
 import { startRegistry } from '../test/helpers/registry-server.js';
@@ -23,17 +22,6 @@ import { startOurRunner } from './bench-servers.js';
 
 const { values } = parseArgs({ options: { repeat: { type: 'string', default: '3' } } });
 const repeat = Number(values.repeat);
-const cache = process.env.MODEL_RUNNER_CACHE ?? join(homedir(), '.cache', 'model-runner');
-
-async function benchModel(): Promise<string> {
-  const path = join(cache, 'models', 'smollm2-135m-f16.gguf');
-  if (!existsSync(path)) {
-    await mkdir(join(cache, 'models'), { recursive: true });
-    process.stderr.write(`generating ${path}\n`);
-    await makeModel({ preset: 'smollm2-135m', type: 'f16', out: path });
-  }
-  return path;
-}
 
 const run = promisify(execFile);
 
@@ -57,7 +45,7 @@ async function pullSeconds(port: number, reference: string): Promise<number> {
   return seconds;
 }
 
-const modelPath = await benchModel();
+const modelPath = await benchModel('f16');
 await using registry = await startRegistry();
 const reference = `${registry.host}/bench/smollm2:f16`;
 const artifact = await buildModelArtifact({ ggufPath: modelPath });

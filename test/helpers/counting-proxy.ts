@@ -1,5 +1,6 @@
-import { createServer, request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
+import { forwardHeaders, forwardRequest } from './forward-request.js';
 
 export interface ProxiedRequest {
   method: string;
@@ -38,12 +39,6 @@ interface Hold {
   pathSubstring: string;
   bytes: number;
   resolve(): void;
-}
-
-const hopByHop = new Set(['connection', 'keep-alive', 'transfer-encoding', 'proxy-connection', 'upgrade']);
-
-function forwardHeaders(headers: IncomingMessage['headers']): OutgoingHttpHeaders {
-  return Object.fromEntries(Object.entries(headers).filter(([name]) => !hopByHop.has(name)));
 }
 
 /** Resolves once nothing accepts connections at the target any more. */
@@ -108,14 +103,7 @@ export async function startCountingProxy(targetUrl: string, options: CountingPro
     if (req.headers.range) record.range = req.headers.range;
     if (req.headers.authorization) record.authorization = req.headers.authorization;
     requests.push(record);
-    const upstreamReq = httpRequest({
-      hostname: target.hostname,
-      port: target.port,
-      method: record.method,
-      path: record.path,
-      headers: { ...forwardHeaders(req.headers), host: target.host },
-      agent: false,
-    });
+    const upstreamReq = forwardRequest(req, target, { freshConnection: true });
     upstreamReq.once('response', (upstream) => relay(record, upstream, res));
     upstreamReq.once('error', (error) => {
       if (res.headersSent) return void res.destroy();

@@ -1,5 +1,6 @@
-import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { forwardHeaders, forwardRequest } from './forward-request.js';
 import { Readable } from 'node:stream';
 
 export interface SeenRequest {
@@ -32,12 +33,6 @@ export interface RedirectingFrontOptions {
 }
 
 const BLOB_PATH = /^\/v2\/.+\/blobs\/sha256:[0-9a-f]{64}$/;
-const hopByHop = new Set(['connection', 'keep-alive', 'transfer-encoding', 'proxy-connection', 'upgrade']);
-
-function forwardHeaders(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
-  return Object.fromEntries(Object.entries(headers).filter(([name]) => !hopByHop.has(name)));
-}
-
 function record(into: SeenRequest[], req: IncomingMessage): SeenRequest {
   const seen: SeenRequest = { method: req.method ?? 'GET', path: req.url ?? '/', headers: { ...req.headers } };
   into.push(seen);
@@ -102,13 +97,7 @@ export async function startRedirectingFront(options: RedirectingFrontOptions): P
       res.writeHead(307, { location: `${cdnUrl}${seen.path}?expires=${Date.now() + 60_000}&signature=test` }).end();
       return;
     }
-    const upstreamReq = httpRequest({
-      hostname: target.hostname,
-      port: target.port,
-      method: seen.method,
-      path: seen.path,
-      headers: { ...forwardHeaders(req.headers), host: target.host },
-    });
+    const upstreamReq = forwardRequest(req, target);
     upstreamReq.once('response', (upstream) => {
       const headers = forwardHeaders(upstream.headers);
       const location = upstream.headers.location;
