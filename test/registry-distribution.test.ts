@@ -230,4 +230,26 @@ describe('pull and push against a real registry', () => {
     second.abort();
     await pulls[1]!.catch(() => undefined);
   });
+
+  it('pulls the model manifest an image index points to', async () => {
+    const name = `${registry.host}/models/tiny:v1`;
+    await tag(source, 'ai/tiny', name);
+    await push(source, name);
+    const id = (await inspect(source, 'ai/tiny')).id;
+    const manifest = await (await fetch(`${registry.url}/v2/models/tiny/manifests/v1`, { headers: { accept: 'application/vnd.oci.image.manifest.v1+json' } })).arrayBuffer();
+    const index = {
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.index.v1+json',
+      manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: id, size: manifest.byteLength }],
+    };
+    const put = await fetch(`${registry.url}/v2/models/tiny/manifests/indexed`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/vnd.oci.image.index.v1+json' },
+      body: JSON.stringify(index),
+    });
+    expect(put.status).toBe(201);
+    await using fresh = await startRunner();
+    await pull(fresh, `${registry.host}/models/tiny:indexed`);
+    expect((await inspect(fresh, `${registry.host}/models/tiny:indexed`)).id).toBe(id);
+  });
 });

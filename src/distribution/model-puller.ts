@@ -52,7 +52,9 @@ export class ModelPuller {
    */
   async pull(reference: string, bearerToken: string | undefined, signal: AbortSignal): Promise<AsyncIterable<ProgressMessage>> {
     const key = pullKey(reference);
-    const shared = this.#inFlight.get(key) ?? this.#start(key, reference, bearerToken);
+    const running = this.#inFlight.get(key);
+    // A pull that just sent its last line has nothing more to share.
+    const shared = running && !running.operation.broadcast.ended ? running : this.#start(key, reference, bearerToken);
     const subscription = shared.operation.broadcast.subscribe(signal);
     try {
       await untilAborted(shared.prepared, signal);
@@ -76,7 +78,7 @@ export class ModelPuller {
       })
       .catch(() => undefined)
       .finally(() => {
-        this.#inFlight.delete(key);
+        if (this.#inFlight.get(key) === shared) this.#inFlight.delete(key);
         void slot.then((release) => release(), () => undefined);
       });
     return shared;

@@ -55,8 +55,13 @@ export class RegistryAuth {
 
   constructor(readonly credentials: CredentialLookup) {}
 
-  async authorize(challenge: AuthChallenge, registry: { url: URL; name: string }, scopes: readonly string[], signal?: AbortSignal): Promise<string> {
-    const credentials = await this.credentials(registry.name);
+  async authorize(
+    challenge: AuthChallenge,
+    registry: { url: URL; name: string },
+    scopes: readonly string[],
+    credentials: RegistryCredentials | undefined,
+    signal?: AbortSignal,
+  ): Promise<string> {
     if (challenge.scheme === 'basic') {
       if (credentials?.kind !== 'basic') throw new RunnerError('unauthorized', `Unauthorized: registry ${registry.name} wants a user name and password; run docker login ${registry.name}`);
       return basicAuthorization(credentials);

@@ -74,7 +74,12 @@ export class RegistryClient {
   }
 
   async #fromIndex(repository: RegistryRepository, index: FetchedManifest, signal?: AbortSignal): Promise<FetchedManifest> {
-    const parsed = JSON.parse(Buffer.from(index.bytes).toString('utf8')) as { manifests?: Array<{ mediaType?: string; digest?: string; platform?: unknown }> };
+    let parsed: { manifests?: Array<{ mediaType?: string; digest?: string }> };
+    try {
+      parsed = JSON.parse(Buffer.from(index.bytes).toString('utf8')) as typeof parsed;
+    } catch {
+      throw new RunnerError('invalid_model', `the image index of ${repository.name} is not valid JSON`);
+    }
     const entry = (parsed.manifests ?? []).find((candidate) => candidate.mediaType === MediaType.ociManifest && typeof candidate.digest === 'string');
     if (!entry?.digest) throw new RunnerError('invalid_model', `the image index of ${repository.name} lists no OCI manifest`);
     return repository.manifest(entry.digest, signal);

@@ -1,6 +1,7 @@
 import { RunnerError } from '../shared/errors.js';
-import { parseAuthChallenges } from './auth-challenge.js';
+import { parseAuthChallenges, type AuthChallenge } from './auth-challenge.js';
 import type { RegistryAuth } from './registry-auth.js';
+import type { RegistryCredentials } from './docker-credentials.js';
 import type { RegistryEndpoint } from './registry-endpoint.js';
 import { transportError } from './registry-errors.js';
 import { StallGuard } from './stall-guard.js';
@@ -38,6 +39,9 @@ export interface TransportOptions {
 export class RegistryTransport {
   readonly #origin: string;
   #authorization: string | undefined;
+  /** The registry's last challenge: answered again before each request, so an expired token is renewed before a body that cannot be re-sent. */
+  #challenge: AuthChallenge | undefined;
+  #credentials: Promise<RegistryCredentials | undefined> | undefined;
 
   constructor(
     readonly endpoint: RegistryEndpoint,
@@ -54,16 +58,24 @@ export class RegistryTransport {
 
   async request(target: string | URL, init: TransportRequest = {}, what = 'registry request'): Promise<TransportResponse> {
     const url = typeof target === 'string' ? this.url(target) : target;
+    if (this.#challenge) await this.#answer(this.#challenge, url, init.signal);
     let answer = await this.#sendIdempotent(url, init, what);
     const replayable = !(init.body instanceof ReadableStream);
     if (answer.response.status === 401 && replayable && !this.options.bearerToken) {
       const challenge = parseAuthChallenges(answer.response.headers.get('www-authenticate') ?? '')[0];
       await answer.discard();
       if (!challenge) throw new RunnerError('unauthorized', `Unauthorized: registry ${this.endpoint.registry} refused ${what} without a challenge`);
-      this.#authorization = await this.options.auth.authorize(challenge, { url, name: this.endpoint.registry }, this.scopes, init.signal ?? undefined);
+      this.#challenge = challenge;
+      await this.#answer(challenge, url, init.signal);
       answer = await this.#send(url, init, what);
     }
     return answer;
+  }
+
+  async #answer(challenge: AuthChallenge, url: URL, signal: AbortSignal | undefined): Promise<void> {
+    // Once per operation: a credential helper is a process to start.
+    this.#credentials ??= this.options.auth.credentials(this.endpoint.registry);
+    this.#authorization = await this.options.auth.authorize(challenge, { url, name: this.endpoint.registry }, this.scopes, await this.#credentials, signal);
   }
 
   /**
