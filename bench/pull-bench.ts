@@ -25,6 +25,12 @@ const repeat = Number(values.repeat);
 
 const run = promisify(execFile);
 
+/** Each measurement starts with the disk idle: writeback left by the previous one would be charged to the next. */
+async function settle(): Promise<void> {
+  await run('sync');
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+}
+
 async function curlSeconds(url: string, out: string, durable: boolean): Promise<number> {
   const started = performance.now();
   await run('curl', ['-sf', '-o', out, url]);
@@ -64,8 +70,11 @@ try {
   const blobUrl = `${registry.url}/v2/bench/smollm2/blobs/${weights.digest}`;
   const out = join(tmpdir(), `bench-curl-${process.pid}`);
   for (let i = 0; i < repeat; i++) {
+    await settle();
     runs.curl.push(await curlSeconds(blobUrl, out, false));
+    await settle();
     runs.durable.push(await curlSeconds(blobUrl, out, true));
+    await settle();
     runs.ours.push(await pullSeconds(port, reference));
   }
 } finally {
