@@ -1,7 +1,6 @@
-import { readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Model } from '../src/api/dmr-types.js';
 import { buildModelArtifact } from '../src/distribution/build-model-artifact.js';
@@ -251,5 +250,51 @@ describe('pull and push against a real registry', () => {
     await using fresh = await startRunner();
     await pull(fresh, `${registry.host}/models/tiny:indexed`);
     expect((await inspect(fresh, `${registry.host}/models/tiny:indexed`)).id).toBe(id);
+  });
+
+  it('downloads a blob once when two pulls of different names share it', async () => {
+    await tag(source, 'ai/tiny', `${registry.host}/shared/tiny:a`);
+    await push(source, `${registry.host}/shared/tiny:a`);
+    await tag(source, 'ai/tiny', `${registry.host}/shared/tiny:b`);
+    await push(source, `${registry.host}/shared/tiny:b`);
+    await using fresh = await startRunner();
+    proxy.requests.length = 0;
+    await Promise.all(['a', 'b'].map((suffix) => pull(fresh, `${proxy.host}/shared/tiny:${suffix}`)));
+    const manifest = (await (await fetch(`${registry.url}/v2/shared/tiny/manifests/a`, { headers: { accept: 'application/vnd.oci.image.manifest.v1+json' } })).json()) as { layers: Array<{ digest: string }> };
+    for (const { digest } of manifest.layers) {
+      expect(proxy.requests.filter((request) => request.method === 'GET' && request.path.endsWith(`/blobs/${digest}`))).toHaveLength(1);
+    }
+    expect((await inspect(fresh, `${proxy.host}/shared/tiny:a`)).id).toBe((await inspect(source, 'ai/tiny')).id);
+    expect((await inspect(fresh, `${proxy.host}/shared/tiny:b`)).tags?.sort()).toEqual([`${proxy.host}/shared/tiny:a`, `${proxy.host}/shared/tiny:b`]);
+  });
+
+  it('keeps the partial weights to resume when another layer of the model turns out corrupt', async () => {
+    const name = `${registry.host}/sibling/licensed:v1`;
+    const dir = await mkdtemp(join(tmpdir(), 'license-'));
+    try {
+      await writeFile(join(dir, 'LICENSE'), 'a license that the registry will corrupt\n');
+      await npmRun('package', ['--gguf', await generatedModel('tiny', 'q8_0', 31), '--license', join(dir, 'LICENSE'), '--push', name]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    const manifest = (await (await fetch(`${registry.url}/v2/sibling/licensed/manifests/v1`, { headers: { accept: 'application/vnd.oci.image.manifest.v1+json' } })).json()) as { layers: Array<{ digest: string; mediaType: string }> };
+    const weights = manifest.layers.find((layer) => layer.mediaType === 'application/vnd.docker.ai.gguf.v3')!.digest;
+    const license = manifest.layers.find((layer) => layer.mediaType === 'application/vnd.docker.ai.license')!.digest;
+    const hex = license.slice('sha256:'.length);
+    const data = join(registry.storageDir, 'docker', 'registry', 'v2', 'blobs', 'sha256', hex.slice(0, 2), hex, 'data');
+    const bytes = await readFile(data);
+    bytes.writeUInt8(bytes.readUInt8(0) ^ 0xff, 0);
+    await writeFile(data, bytes);
+
+    await using fresh = await startRunner();
+    const { held } = proxy.holdAfter(`/blobs/${weights}`, 64 * 1024);
+    const response = await postJson(fresh, '/models/create', { from: name.replace(registry.host, proxy.host) });
+    await held;
+    const lines = await progressLines(response);
+    expect(lines.at(-1)).toMatchObject({ type: 'error' });
+    expect(lines.at(-1)?.message).toContain(license);
+    const partial = join(fresh.modelsPath, 'blobs', 'sha256', `${weights.slice('sha256:'.length)}.incomplete`);
+    expect((await stat(partial)).size).toBe(64 * 1024);
+    expect(await (await fetch(`${fresh.url}/models`)).json()).toEqual([]);
   });
 });

@@ -17,11 +17,12 @@ export class BlobFileWriter {
   #pendingBytes = 0;
   #written = 0;
   #lastSync = 0;
-  #writing: Promise<unknown> = Promise.resolve();
-  #syncing: Promise<unknown> = Promise.resolve();
+  /** Never rejects: a failed write or sync is kept in #failure and thrown from the next call. */
+  #writing: Promise<void> = Promise.resolve();
+  #syncing: Promise<void> = Promise.resolve();
   #lastChunk = 0;
   #idleTimer: NodeJS.Timeout | undefined;
-  #failure: unknown;
+  #failure: { error: unknown } | undefined;
 
   private constructor(readonly handle: FileHandle) {}
 
@@ -29,8 +30,16 @@ export class BlobFileWriter {
     return new BlobFileWriter(await open(path, append ? 'a' : 'w', 0o644));
   }
 
+  #fail = (error: unknown): void => {
+    this.#failure ??= { error };
+  };
+
+  #throwIfFailed(): void {
+    if (this.#failure) throw this.#failure.error;
+  }
+
   async write(chunk: Uint8Array): Promise<void> {
-    if (this.#failure) throw this.#failure;
+    this.#throwIfFailed();
     this.#parts.push(chunk);
     this.#pendingBytes += chunk.byteLength;
     this.#lastChunk = performance.now();
@@ -42,7 +51,7 @@ export class BlobFileWriter {
     return setTimeout(() => {
       const idle = performance.now() - this.#lastChunk;
       this.#idleTimer = idle >= IDLE_FLUSH_MS ? undefined : this.#armIdleFlush(IDLE_FLUSH_MS - idle);
-      if (this.#idleTimer === undefined && this.#pendingBytes > 0) this.#flush().catch((error: unknown) => (this.#failure = error));
+      if (this.#idleTimer === undefined && this.#pendingBytes > 0) void this.#flush();
     }, delay);
   }
 
@@ -50,7 +59,7 @@ export class BlobFileWriter {
    * Queues the gathered chunks behind the write in flight (so writes land in order) and resolves
    * when that earlier write is done: one write runs while the next megabyte arrives.
    */
-  #flush(): Promise<unknown> {
+  #flush(): Promise<void> {
     clearTimeout(this.#idleTimer);
     this.#idleTimer = undefined;
     if (this.#parts.length === 0) return this.#writing;
@@ -59,11 +68,14 @@ export class BlobFileWriter {
     this.#parts = [];
     this.#pendingBytes = 0;
     const previous = this.#writing;
-    const writing = previous.then(() => this.handle.writev(parts));
+    const writing = previous.then(async () => {
+      if (!this.#failure) await this.handle.writev(parts);
+    }).catch(this.#fail);
     this.#writing = writing;
     if (this.#written - this.#lastSync >= SYNC_EVERY_BYTES) {
       this.#lastSync = this.#written;
-      this.#syncing = Promise.all([this.#syncing, writing]).then(() => this.handle.datasync());
+      const syncing = this.#syncing;
+      this.#syncing = Promise.all([syncing, writing]).then(() => this.handle.datasync()).catch(this.#fail);
     }
     return previous;
   }
@@ -71,9 +83,10 @@ export class BlobFileWriter {
   /** Everything written and on disk; the file is closed either way. */
   async finish(): Promise<void> {
     try {
-      this.#flush();
+      void this.#flush();
       await this.#writing;
       await this.#syncing;
+      this.#throwIfFailed();
       await this.handle.sync();
     } finally {
       await this.handle.close();
@@ -83,8 +96,9 @@ export class BlobFileWriter {
   /** Stops after a failure, keeping every byte received: a partial download resumes from them. */
   async abandon(): Promise<void> {
     try {
-      this.#flush();
-      await Promise.allSettled([this.#writing, this.#syncing]);
+      clearTimeout(this.#idleTimer);
+      void this.#flush();
+      await Promise.all([this.#writing, this.#syncing]);
     } finally {
       await this.handle.close();
     }

@@ -56,7 +56,8 @@ export async function downloadBlob(
       }
     } catch (error) {
       await file.abandon();
-      if (isRunnerError(error, 'invalid_model')) await rm(partial, { force: true });
+      // Only this blob's own bad bytes condemn its partial file; a cancellation keeps it to resume.
+      if (isRunnerError(error, 'invalid_model') && !signal?.aborted) await rm(partial, { force: true });
       if (error instanceof RunnerError) throw error;
       const cause = (error as { cause?: { message?: string } }).cause?.message ?? (error as Error).message;
       throw new RunnerError('internal', `download of blob ${digest} from ${repository.name} broke off after ${have} of ${size} bytes (${cause}); pull again to resume`, { cause: error });

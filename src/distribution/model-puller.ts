@@ -53,8 +53,9 @@ export class ModelPuller {
   async pull(reference: string, bearerToken: string | undefined, signal: AbortSignal): Promise<AsyncIterable<ProgressMessage>> {
     const key = pullKey(reference);
     const running = this.#inFlight.get(key);
-    // A pull that just sent its last line has nothing more to share.
-    const shared = running && !running.operation.broadcast.ended ? running : this.#start(key, reference, bearerToken);
+    // A pull that sent its last line, or was cancelled and is unwinding, has nothing more to share.
+    const joinable = running && !running.operation.broadcast.ended && !running.operation.signal.aborted;
+    const shared = joinable ? running : this.#start(key, reference, bearerToken);
     const subscription = shared.operation.broadcast.subscribe(signal);
     try {
       await untilAborted(shared.prepared, signal);

@@ -1,6 +1,7 @@
 import { statfs } from 'node:fs/promises';
 import { RunnerError } from '../shared/errors.js';
 import { fileSize } from '../shared/file-size.js';
+import { settleAll } from '../shared/settle-all.js';
 import type { ModelStore } from '../store/model-store.js';
 import { downloadBlob } from './download-blob.js';
 import type { ProgressWork } from './progress-operation.js';
@@ -48,16 +49,10 @@ async function transfer(deps: PullDeps, model: RemoteModel, reporter: ProgressRe
   const { bytes: configBytes } = await fetchRemoteConfig(model, signal);
   await checkDiskSpace(deps, model);
   const layers = [...new Map(model.manifest.layers.map((layer) => [layer.digest, layer])).values()];
-  // A failed layer stops its siblings at once; what they wrote stays as .incomplete for the next pull.
-  const controller = new AbortController();
-  const both = AbortSignal.any([signal, controller.signal]);
-  await Promise.all(
-    layers.map((layer) =>
-      downloadBlob(model.repository, layer, deps.store.layout, reporter.layer(layer.digest, layer.size), both).catch((error: unknown) => {
-        controller.abort(error);
-        throw error;
-      }),
-    ),
+  await settleAll(
+    layers,
+    (layer, layerSignal) => deps.store.writingBlob(layer.digest, () => downloadBlob(model.repository, layer, deps.store.layout, reporter.layer(layer.digest, layer.size), layerSignal)),
+    signal,
   );
   await deps.store.writeBlob(model.manifest.config.digest, configBytes);
   await deps.store.commit(model.manifestBytes, undefined, model.tag ? [model.tag] : []);

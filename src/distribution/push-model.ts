@@ -1,4 +1,5 @@
 import { RunnerError } from '../shared/errors.js';
+import { settleAll } from '../shared/settle-all.js';
 import { MediaType, blobDescriptors, type Descriptor, type Manifest } from '../store/model-artifact.js';
 import { parseModelName, type ModelName } from '../store/model-reference.js';
 import type { ProgressWork } from './progress-operation.js';
@@ -51,14 +52,6 @@ async function pushBlob(repository: RegistryRepository, descriptor: Descriptor, 
   });
 }
 
-async function inBatches<T>(items: readonly T[], width: number, each: (item: T) => Promise<void>): Promise<void> {
-  const queue = [...items];
-  const worker = async () => {
-    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await each(item);
-  };
-  await Promise.all(Array.from({ length: Math.min(width, queue.length) }, worker));
-}
-
 /**
  * Checks that the registry lets us push before anything is streamed, so a refusal is a real
  * 401 and not an error line; resolves to the work that uploads (reference docker-integration §5.3).
@@ -70,10 +63,18 @@ export async function preparePush(registry: RegistryClient, target: ModelName, s
     const total = source.manifest.layers.reduce((sum, layer) => sum + layer.size, 0);
     const reporter = new ProgressReporter('push', total, emit);
     const layerDigests = new Set(source.manifest.layers.map((layer) => layer.digest));
-    await inBatches(blobDescriptors(source.manifest), PARALLEL_UPLOADS, (descriptor) => {
-      const progress = layerDigests.has(descriptor.digest) ? reporter.layer(descriptor.digest, descriptor.size) : () => undefined;
-      return pushBlob(repository, descriptor, source, options.chunkSize ?? DEFAULT_CHUNK_SIZE, progress, runSignal);
-    });
+    const queue = blobDescriptors(source.manifest);
+    // A few uploads at a time; the first failure stops the rest before the error line goes out.
+    await settleAll(
+      Array.from({ length: Math.min(PARALLEL_UPLOADS, queue.length) }, (_, lane) => lane),
+      async (_lane, signal) => {
+        for (let descriptor = queue.shift(); descriptor !== undefined; descriptor = queue.shift()) {
+          const progress = layerDigests.has(descriptor.digest) ? reporter.layer(descriptor.digest, descriptor.size) : () => undefined;
+          await pushBlob(repository, descriptor, source, options.chunkSize ?? DEFAULT_CHUNK_SIZE, progress, signal);
+        }
+      },
+      runSignal,
+    );
     await repository.putManifest(reference, source.manifestBytes, source.manifest.mediaType ?? MediaType.ociManifest, runSignal);
     return 'Model pushed successfully';
   };

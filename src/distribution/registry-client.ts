@@ -61,7 +61,8 @@ export class RegistryClient {
     const location = locateRepository(name, this.options.config);
     let lastError: unknown;
     for (const endpoint of location.endpoints) {
-      const repository = this.repository(endpoint, location.repository, { bearerToken });
+      // The caller's token is for the registry it named, never for a mirror.
+      const repository = this.repository(endpoint, location.repository, { bearerToken: endpoint.mirror ? undefined : bearerToken });
       try {
         const manifest = await repository.manifest(location.reference, signal);
         return { repository, manifest: INDEX_TYPES.has(manifest.mediaType) ? await this.#fromIndex(repository, manifest, signal) : manifest };

@@ -54,9 +54,10 @@ async function readLimited(answer: TransportResponse, limit: number, what: strin
   return Buffer.concat(chunks);
 }
 
-function counted(source: AsyncIterable<Uint8Array>, onBytes: (bytes: number) => void): ReadableStream<Uint8Array> {
+/** Opens the source only when the body is read, so a request that never sends it leaves no file open. */
+function counted(open: () => AsyncIterable<Uint8Array>, onBytes: (bytes: number) => void): ReadableStream<Uint8Array> {
   async function* count(): AsyncGenerator<Uint8Array> {
-    for await (const chunk of source) {
+    for await (const chunk of open()) {
       onBytes(chunk.byteLength);
       yield chunk;
     }
@@ -91,13 +92,26 @@ export class RegistryRepository {
     return { bytes, mediaType, digest };
   }
 
+  /**
+   * The blob from `offset`: a 206 must say it starts there; a 200 (no range support) or a range
+   * starting at 0 means from the start; a 416 (the partial file is stale) is asked again whole.
+   */
   async blob(descriptor: Descriptor, offset: number, signal?: AbortSignal): Promise<BlobStream> {
     const headers: Record<string, string> = offset > 0 ? { range: `bytes=${offset}-` } : {};
     const what = `blob ${descriptor.digest}`;
     const answer = await this.transport.request(`${this.#base}/blobs/${descriptor.digest}`, { headers, signal }, what);
     const { status } = answer.response;
-    if (status === 206 && offset > 0) return { start: offset, body: answer.body() };
     if (status === 200) return { start: 0, body: answer.body() };
+    if (status === 206 && offset > 0) {
+      const start = Number(/^bytes (\d+)-/.exec(answer.response.headers.get('content-range') ?? '')?.[1]);
+      if (start === offset || start === 0) return { start, body: answer.body() };
+      await answer.discard();
+      throw new RunnerError('internal', `registry answered ${what} from byte ${start}, not the ${offset} asked for`);
+    }
+    if (status === 416 && offset > 0) {
+      await answer.discard();
+      return this.blob(descriptor, 0, signal);
+    }
     throw await registryError(answer.response, `cannot fetch ${what} of ${this.name}`);
   }
 
@@ -134,7 +148,7 @@ export class RegistryRepository {
         {
           method: 'PATCH',
           headers: { 'content-type': 'application/octet-stream', 'content-length': String(end - offset + 1), 'content-range': `${offset}-${end}` },
-          body: counted(open(offset, end), options.onBytes),
+          body: counted(() => open(offset, end), options.onBytes),
           signal: options.signal,
         },
         `upload of ${digest}`,
@@ -146,7 +160,7 @@ export class RegistryRepository {
     }
     const url = new URL(location);
     url.searchParams.set('digest', digest);
-    const body = chunked ? undefined : counted(open(0), options.onBytes);
+    const body = chunked ? undefined : counted(() => open(0), options.onBytes);
     const headers = { 'content-type': 'application/octet-stream', 'content-length': String(chunked ? 0 : size) };
     const answer = await this.transport.request(url, { method: 'PUT', headers, ...(body ? { body } : {}), signal: options.signal }, `upload of ${digest}`);
     await answer.discard();
@@ -173,7 +187,7 @@ export class RegistryRepository {
     const answer = await this.transport.request(`${this.#base}/blobs/uploads/`, { method: 'POST', headers: { 'content-length': '0' }, signal }, `upload to ${this.name}`);
     await answer.discard();
     if (answer.response.status !== 202) throw await registryError(answer.response, `cannot start an upload to ${this.name}`);
-    return this.#location(answer, this.transport.url(`${this.#base}/blobs/uploads/`).href);
+    return this.#location(answer, answer.response.url);
   }
 
   #location(answer: TransportResponse, current: string): string {

@@ -61,21 +61,24 @@ export class RegistryTransport {
     if (this.#challenge) await this.#answer(this.#challenge, url, init.signal);
     let answer = await this.#sendIdempotent(url, init, what);
     const replayable = !(init.body instanceof ReadableStream);
-    if (answer.response.status === 401 && replayable && !this.options.bearerToken) {
+    // Only the registry's own 401 is a challenge; a redirect target's must not pick where our credentials go.
+    const fromRegistry = new URL(answer.response.url || url).origin === this.#origin;
+    if (answer.response.status === 401 && replayable && !this.options.bearerToken && fromRegistry) {
       const challenge = parseAuthChallenges(answer.response.headers.get('www-authenticate') ?? '')[0];
       await answer.discard();
       if (!challenge) throw new RunnerError('unauthorized', `Unauthorized: registry ${this.endpoint.registry} refused ${what} without a challenge`);
+      const rejected = this.#authorization !== undefined;
       this.#challenge = challenge;
-      await this.#answer(challenge, url, init.signal);
+      await this.#answer(challenge, url, init.signal, rejected);
       answer = await this.#send(url, init, what);
     }
     return answer;
   }
 
-  async #answer(challenge: AuthChallenge, url: URL, signal: AbortSignal | undefined): Promise<void> {
+  async #answer(challenge: AuthChallenge, url: URL, signal: AbortSignal | undefined, fresh = false): Promise<void> {
     // Once per operation: a credential helper is a process to start.
     this.#credentials ??= this.options.auth.credentials(this.endpoint.registry);
-    this.#authorization = await this.options.auth.authorize(challenge, { url, name: this.endpoint.registry }, this.scopes, await this.#credentials, signal);
+    this.#authorization = await this.options.auth.authorize(challenge, { url, name: this.endpoint.registry }, this.scopes, await this.#credentials, signal, fresh);
   }
 
   /**

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { RunnerError } from '../shared/errors.js';
 import { unsupportedConfigError } from '../store/check-artifact.js';
 import { MAX_CONFIG_BYTES, SUPPORTED_CONFIG_MEDIA_TYPES, parseManifest, parseModelConfigFile, type Manifest, type ModelConfigFile } from '../store/model-artifact.js';
@@ -49,5 +50,7 @@ export async function fetchRemoteConfig(model: RemoteModel, signal?: AbortSignal
     chunks.push(chunk);
   }
   const bytes = Buffer.concat(chunks);
+  const actual = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+  if (actual !== config.digest) throw new RunnerError('invalid_model', `model config blob ${config.digest} does not match its digest (its content is ${actual})`);
   return { bytes, file: parseModelConfigFile(bytes, config.mediaType) };
 }

@@ -4,6 +4,7 @@ import { access, mkdir, readFile, readdir, rename, rm } from 'node:fs/promises';
 import type { DeleteAction } from '../api/dmr-types.js';
 import type { Logger } from '../shared/logger.js';
 import { RunnerError } from '../shared/errors.js';
+import { KeyedMutex } from '../shared/keyed-mutex.js';
 import { Mutex } from '../shared/mutex.js';
 import { fsyncDirectory, writeFileAtomic } from './atomic-file.js';
 import { checkArtifact } from './check-artifact.js';
@@ -29,6 +30,8 @@ const LAYOUT = { version: '1.0.0' };
 export class ModelStore {
   readonly layout: StoreLayout;
   readonly #mutex = new Mutex();
+  /** One writer per blob file in this process: two pulls sharing a layer must not append to one `.incomplete`. */
+  readonly #blobWriters = new KeyedMutex();
   readonly #logger: Logger;
 
   private constructor(root: string, logger: Logger) {
@@ -175,6 +178,11 @@ export class ModelStore {
   async #moveIn(stagedPath: string, digest: string): Promise<void> {
     if (await this.#storedBlob(digest)) return;
     await rename(stagedPath, this.layout.blob(digest));
+  }
+
+  /** Runs `write` as the only writer of this blob's files (`<hex>` and `<hex>.incomplete`) in this process. */
+  async writingBlob<T>(digest: string, write: () => Promise<T>): Promise<T> {
+    return this.#blobWriters.run(digest, write);
   }
 
   /** Stores a small blob held in memory (a config) under its digest, once its bytes match it. */
