@@ -4,6 +4,7 @@ import type { ProgressMessage } from '../../src/api/dmr-types.js';
 import type { RunnerClient } from '../../src/api/runner-client.js';
 import { buildModelArtifact, type ModelArtifact } from '../../src/distribution/build-model-artifact.js';
 import { packModelArchive } from '../../src/distribution/model-tar.js';
+import { mebibytes } from '../../src/distribution/progress-reporter.js';
 import { preparePush, pushTarget } from '../../src/distribution/push-model.js';
 import type { RegistryClient } from '../../src/distribution/registry-client.js';
 import { RunnerError } from '../../src/shared/errors.js';
@@ -34,7 +35,7 @@ function parseContextSize(value: string | undefined): number | undefined {
 }
 
 function printProgress(out: NodeJS.WritableStream, message: ProgressMessage): void {
-  if (message.layer.current === message.layer.size) out.write(`Pushed ${message.layer.id ?? 'layer'} (${(message.layer.size / 1024 / 1024).toFixed(2)} MB)\n`);
+  if (message.layer.current === message.layer.size) out.write(`Pushed ${message.layer.id ?? 'layer'} (${mebibytes(message.layer.size)} MB)\n`);
 }
 
 /** `--push`: the artifact goes from these files to the registry, as DMR's CLI does it, never through the runner. */

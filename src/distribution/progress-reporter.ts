@@ -5,6 +5,11 @@ const MIN_BYTES = 1024 * 1024;
 
 export type ProgressMode = 'pull' | 'push';
 
+/** Bytes in MiB with two decimals, as DMR's progress messages print them (it labels them MB). */
+export function mebibytes(bytes: number): string {
+  return (bytes / 1024 / 1024).toFixed(2);
+}
+
 /**
  * DMR's progress lines (reference §2.1): one stream per layer, interleaved, each updated at most
  * every 100 ms unless another MiB went by, and always when the layer completes.
@@ -28,7 +33,7 @@ export class ProgressReporter {
       const verb = this.mode === 'pull' ? 'Downloaded' : 'Uploaded';
       this.emit({
         type: 'progress',
-        message: `${verb}: ${(current / 1024 / 1024).toFixed(2)} MB`,
+        message: `${verb}: ${mebibytes(current)} MB`,
         total: this.total,
         layer: { id, size, current },
         mode: this.mode,

@@ -1,11 +1,11 @@
 import { statfs } from 'node:fs/promises';
-import { RunnerError } from '../shared/errors.js';
+import { RunnerError, isRunnerError } from '../shared/errors.js';
 import { fileSize } from '../shared/file-size.js';
 import { settleAll } from '../shared/settle-all.js';
 import type { ModelStore } from '../store/model-store.js';
 import { downloadBlob } from './download-blob.js';
 import type { ProgressWork } from './progress-operation.js';
-import { ProgressReporter } from './progress-reporter.js';
+import { ProgressReporter, mebibytes } from './progress-reporter.js';
 import type { RegistryClient } from './registry-client.js';
 import { fetchRemoteConfig, fetchRemoteModel, type RemoteModel } from './remote-model.js';
 
@@ -28,10 +28,6 @@ async function statfsFreeBytes(path: string): Promise<number> {
   return info.bavail * info.bsize;
 }
 
-function formatBytes(bytes: number): string {
-  return `${(bytes / 1024 / 1024).toFixed(2)} MiB`;
-}
-
 async function checkDiskSpace(deps: PullDeps, model: RemoteModel): Promise<void> {
   const { layout } = deps.store;
   let needed = 0;
@@ -41,7 +37,7 @@ async function checkDiskSpace(deps: PullDeps, model: RemoteModel): Promise<void>
   }
   const free = await (deps.freeBytes ?? statfsFreeBytes)(layout.blobsDir);
   if (needed > free) {
-    throw new RunnerError('internal', `not enough disk space to pull ${model.tag ?? model.id}: it needs ${formatBytes(needed)} more, ${formatBytes(free)} are free in ${layout.root}`);
+    throw new RunnerError('internal', `not enough disk space to pull ${model.tag ?? model.id}: it needs ${mebibytes(needed)} MiB more, ${mebibytes(free)} MiB are free in ${layout.root}`);
   }
 }
 
@@ -70,10 +66,13 @@ export async function preparePull(deps: PullDeps, reference: string, bearerToken
     async run(emit, runSignal) {
       const total = model.manifest.layers.reduce((sum, layer) => sum + layer.size, 0);
       const reporter = new ProgressReporter('pull', total, emit);
-      if (await deps.store.has(model.id)) {
+      const stored = await deps.store.get(model.id).catch((error: unknown) => {
+        if (isRunnerError(error, 'not_found')) return undefined;
+        throw error;
+      });
+      if (stored) {
         if (model.tag) await deps.store.tag(model.id, model.tag);
-        const stored = await deps.store.get(model.id);
-        return `Using cached model: ${stored.configFile.config.size ?? formatBytes(total)}`;
+        return `Using cached model: ${stored.configFile.config.size ?? `${mebibytes(total)} MiB`}`;
       }
       await transfer(deps, model, reporter, runSignal);
       return 'Model pulled successfully';

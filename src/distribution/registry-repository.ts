@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { RunnerError } from '../shared/errors.js';
 import { MAX_MANIFEST_BYTES, MediaType, type Descriptor } from '../store/model-artifact.js';
+import { digestBytes } from './file-digest.js';
 import { registryError } from './registry-errors.js';
 import type { RegistryTransport, TransportResponse } from './registry-transport.js';
 
@@ -34,8 +34,16 @@ export interface UploadOptions {
 /** A blob's bytes, from any offset; push reads the store or the files being packaged. */
 export type BlobOpener = (start: number, end?: number) => AsyncIterable<Uint8Array>;
 
-function sha256(bytes: Uint8Array): string {
-  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+/** A body read whole into memory, refused as soon as it passes `limit` bytes. */
+async function collect(body: AsyncIterable<Uint8Array>, limit: number, what: string): Promise<Buffer> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.byteLength;
+    if (size > limit) throw new RunnerError('invalid_model', `${what} is larger than the ${limit} bytes allowed`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
 }
 
 async function readLimited(answer: TransportResponse, limit: number, what: string): Promise<Uint8Array> {
@@ -44,14 +52,7 @@ async function readLimited(answer: TransportResponse, limit: number, what: strin
     await answer.discard();
     throw new RunnerError('invalid_model', `${what} is ${declared} bytes, larger than the ${limit} allowed`);
   }
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of answer.body()) {
-    size += chunk.byteLength;
-    if (size > limit) throw new RunnerError('invalid_model', `${what} is larger than the ${limit} bytes allowed`);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
+  return collect(answer.body(), limit, what);
 }
 
 /** Opens the source only when the body is read, so a request that never sends it leaves no file open. */
@@ -82,7 +83,7 @@ export class RegistryRepository {
     const answer = await this.transport.request(`${this.#base}/manifests/${reference}`, { headers: { accept: MANIFEST_ACCEPT }, signal }, what);
     if (!answer.response.ok) throw await registryError(answer.response, `cannot fetch ${what}`);
     const bytes = await readLimited(answer, MAX_MANIFEST_BYTES, what);
-    const digest = sha256(bytes);
+    const { digest } = digestBytes(bytes);
     const claimed = answer.response.headers.get('docker-content-digest');
     const expected = reference.startsWith('sha256:') ? reference : claimed?.startsWith('sha256:') ? claimed : undefined;
     if (expected !== undefined && expected !== digest) {
@@ -113,6 +114,15 @@ export class RegistryRepository {
       return this.blob(descriptor, 0, signal);
     }
     throw await registryError(answer.response, `cannot fetch ${what} of ${this.name}`);
+  }
+
+  /** A small blob (a config) read whole, no longer than its descriptor says and verified against its digest. */
+  async blobBytes(descriptor: Descriptor, signal?: AbortSignal): Promise<Buffer> {
+    const stream = await this.blob(descriptor, 0, signal);
+    const bytes = await collect(stream.body, descriptor.size, `blob ${descriptor.digest}`);
+    const { digest } = digestBytes(bytes);
+    if (digest !== descriptor.digest) throw new RunnerError('invalid_model', `blob ${descriptor.digest} does not match its digest (its content is ${digest})`);
+    return bytes;
   }
 
   async hasBlob(digest: string, signal?: AbortSignal): Promise<boolean> {

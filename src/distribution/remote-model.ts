@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { RunnerError } from '../shared/errors.js';
 import { unsupportedConfigError } from '../store/check-artifact.js';
 import { MAX_CONFIG_BYTES, SUPPORTED_CONFIG_MEDIA_TYPES, parseManifest, parseModelConfigFile, type Manifest, type ModelConfigFile } from '../store/model-artifact.js';
@@ -41,16 +40,6 @@ export async function fetchRemoteModel(registry: RegistryClient, reference: stri
 export async function fetchRemoteConfig(model: RemoteModel, signal?: AbortSignal): Promise<{ bytes: Uint8Array; file: ModelConfigFile }> {
   const { config } = model.manifest;
   if (config.size > MAX_CONFIG_BYTES) throw new RunnerError('invalid_model', `model config blob is ${config.size} bytes, larger than ${MAX_CONFIG_BYTES}`);
-  const stream = await model.repository.blob(config, 0, signal);
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of stream.body) {
-    size += chunk.byteLength;
-    if (size > config.size) throw new RunnerError('invalid_model', `model config blob ${config.digest} is longer than its descriptor says`);
-    chunks.push(chunk);
-  }
-  const bytes = Buffer.concat(chunks);
-  const actual = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
-  if (actual !== config.digest) throw new RunnerError('invalid_model', `model config blob ${config.digest} does not match its digest (its content is ${actual})`);
+  const bytes = await model.repository.blobBytes(config, signal);
   return { bytes, file: parseModelConfigFile(bytes, config.mediaType) };
 }

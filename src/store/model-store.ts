@@ -95,10 +95,6 @@ export class ModelStore {
     return this.#load(entry);
   }
 
-  async has(id: string): Promise<boolean> {
-    return (await this.#index()).models.some((entry) => entry.id === id);
-  }
-
   async bundle(model: StoredModel): Promise<ModelBundle> {
     return ensureBundle(this.layout, model);
   }
