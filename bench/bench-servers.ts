@@ -1,7 +1,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
+import { residentMiB } from '../test/helpers/process-memory.js';
 
 export interface BenchServer {
   name: string;
@@ -11,10 +11,7 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
-function peakRss(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Math.round(Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024);
-}
+const peakRss = (pid: number) => Math.round(residentMiB(pid, 'VmHWM'));
 
 async function childPids(pid: number): Promise<number[]> {
   const { stdout } = await promisify(execFile)('pgrep', ['-P', String(pid)]).catch(() => ({ stdout: '' }));

@@ -53,7 +53,11 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
+    scheduler.stopAccepting();
+    distribution.stopAccepting();
     await listeners.close(SHUTDOWN_GRACE_MS);
+    // Cut clients end their pulls; wait for those to stop writing before the workers and the process go.
+    await distribution.close();
     await scheduler.close();
     await rm(socketDir, { recursive: true, force: true });
     logger.info('stopped');

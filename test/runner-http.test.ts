@@ -61,7 +61,7 @@ describe('runner lifecycle', () => {
     expect(listening.bind).toBe('127.0.0.1');
   });
 
-  it('shuts down on SIGTERM, finishes an in-flight upload, refuses new connections and removes its socket', async () => {
+  it('shuts down on SIGTERM: finishes an in-flight upload, answers new pulls 503, then stops listening and removes its socket', async () => {
     const runner = await startRunner();
     const artifact = await tinyArtifact();
     const archive: Uint8Array[] = [];
@@ -80,10 +80,13 @@ describe('runner lifecycle', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     runner.process.kill('SIGTERM');
     await new Promise((resolve) => setTimeout(resolve, 200));
-    await expect(fetch(`${runner.url}/version`)).rejects.toThrow();
+    const pull = await fetch(`${runner.url}/models/create`, { method: 'POST', body: JSON.stringify({ from: 'localhost:1/never/pulled' }) });
+    expect(pull.status).toBe(503);
+    expect(await pull.text()).toMatch(/shutting down/);
     resume();
     expect((await upload).status).toBe(200);
     expect(await runner.stop()).toBe(0);
+    await expect(fetch(`${runner.url}/version`)).rejects.toThrow();
     await expect(access(runner.socketPath)).rejects.toThrow();
     await runner[Symbol.asyncDispose]();
   });

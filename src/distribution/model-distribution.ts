@@ -1,8 +1,10 @@
 import type { ProgressMessage } from '../api/dmr-types.js';
+import { abortable } from '../shared/abort.js';
+import { BackgroundWork } from '../shared/background-work.js';
 import type { Logger } from '../shared/logger.js';
 import type { ModelConfigFile } from '../store/model-artifact.js';
 import type { ModelStore } from '../store/model-store.js';
-import { ModelPuller, untilAborted } from './model-puller.js';
+import { ModelPuller } from './model-puller.js';
 import { ProgressOperation, type ProgressWork } from './progress-operation.js';
 import { mountCandidates, preparePush, pushTarget, type PushSource } from './push-model.js';
 import type { RegistryClient } from './registry-client.js';
@@ -23,9 +25,20 @@ export interface RemoteModelInfo {
 /** What the model routes need from registries: pull, push and remote inspection. */
 export class ModelDistribution {
   readonly #puller: ModelPuller;
+  readonly #background = new BackgroundWork('pulls or pushes');
 
   constructor(readonly deps: DistributionDeps) {
-    this.#puller = new ModelPuller(deps, deps.logger);
+    this.#puller = new ModelPuller(deps, deps.logger, this.#background);
+  }
+
+  /** Refuses new pulls and pushes (503); those running go on. */
+  stopAccepting(): void {
+    this.#background.stopAccepting();
+  }
+
+  /** Refuses new pulls and pushes and waits until those running have finished or stopped. */
+  close(): Promise<void> {
+    return this.#background.close();
   }
 
   pull(reference: string, bearerToken: string | undefined, signal: AbortSignal): Promise<AsyncIterable<ProgressMessage>> {
@@ -34,6 +47,7 @@ export class ModelDistribution {
 
   /** Pushes a stored model to the registry its reference names; 400/401/404 are known before streaming. */
   async push(reference: string, bearerToken: string | undefined, signal: AbortSignal): Promise<AsyncIterable<ProgressMessage>> {
+    this.#background.ensureOpen();
     const target = pushTarget(reference);
     const { store } = this.deps;
     const model = await store.get(reference);
@@ -43,7 +57,7 @@ export class ModelDistribution {
       open: (digest) => (start, end) => store.readBlob(digest, { start, ...(end === undefined ? {} : { end }) }),
       mountFrom: mountCandidates(target, model.tags),
     };
-    const work = await untilAborted(preparePush(this.deps.registry, target, source, { bearerToken }, signal), signal);
+    const work = await abortable(preparePush(this.deps.registry, target, source, { bearerToken }, signal), signal);
     return this.#stream(work, signal);
   }
 
@@ -55,9 +69,11 @@ export class ModelDistribution {
   #stream(work: ProgressWork, signal: AbortSignal): AsyncIterable<ProgressMessage> {
     const operation = new ProgressOperation('push');
     const { messages } = operation.broadcast.subscribe(signal);
-    void operation.run(work).then((failure) => {
-      if (failure) this.deps.logger.warn({ err: failure }, 'push failed');
-    });
+    this.#background.track(
+      operation.run(work).then((failure) => {
+        if (failure) this.deps.logger.warn({ err: failure }, 'push failed');
+      }),
+    );
     return messages;
   }
 }

@@ -1,4 +1,6 @@
 import type { ProgressMessage } from '../api/dmr-types.js';
+import { abortable } from '../shared/abort.js';
+import type { BackgroundWork } from '../shared/background-work.js';
 import type { Logger } from '../shared/logger.js';
 import { Semaphore } from '../shared/semaphore.js';
 import { formatModelTag, parseModelName } from '../store/model-reference.js';
@@ -18,21 +20,6 @@ function pullKey(reference: string): string {
   return name.digest ? `${name.registry}/${name.repository}@${name.digest}` : formatModelTag(name);
 }
 
-/** Waits for a promise unless the client leaves first. */
-export async function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  signal.throwIfAborted();
-  let onAbort: (() => void) | undefined;
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-  try {
-    return await Promise.race([promise, aborted]);
-  } finally {
-    if (onAbort) signal.removeEventListener('abort', onAbort);
-  }
-}
-
 /**
  * Runs pulls: two at a time, one download per model however many clients ask for it, each
  * cancelled only when every client following it has gone (what it wrote stays, to resume).
@@ -44,6 +31,7 @@ export class ModelPuller {
   constructor(
     readonly deps: PullDeps,
     readonly logger: Logger,
+    readonly background: BackgroundWork,
   ) {}
 
   /**
@@ -51,6 +39,7 @@ export class ModelPuller {
    * with the progress lines to stream.
    */
   async pull(reference: string, bearerToken: string | undefined, signal: AbortSignal): Promise<AsyncIterable<ProgressMessage>> {
+    this.background.ensureOpen();
     const key = pullKey(reference);
     const running = this.#inFlight.get(key);
     // A pull that sent its last line, or was cancelled and is unwinding, has nothing more to share.
@@ -58,7 +47,7 @@ export class ModelPuller {
     const shared = joinable ? running : this.#start(key, reference, bearerToken);
     const subscription = shared.operation.broadcast.subscribe(signal);
     try {
-      await untilAborted(shared.prepared, signal);
+      await abortable(shared.prepared, signal);
     } catch (error) {
       subscription.leave();
       throw error;
@@ -72,7 +61,7 @@ export class ModelPuller {
     const prepared = slot.then(() => preparePull(this.deps, reference, bearerToken, operation.signal));
     const shared: SharedPull = { operation, prepared };
     this.#inFlight.set(key, shared);
-    void prepared
+    const finished = prepared
       .then(async (pull) => {
         const failure = await operation.run(pull.run);
         if (failure) this.logger.warn({ model: key, err: failure }, 'pull failed');
@@ -82,6 +71,7 @@ export class ModelPuller {
         if (this.#inFlight.get(key) === shared) this.#inFlight.delete(key);
         void slot.then((release) => release(), () => undefined);
       });
+    this.background.track(finished);
     return shared;
   }
 }

@@ -178,3 +178,84 @@ describe('Scheduler.preload', () => {
     expect(started[0]!.closed).toBe(true);
   });
 });
+
+describe('Scheduler: clients that leave hold no slot', () => {
+  const departed = () => {
+    const controller = new AbortController();
+    controller.abort('Client connection prematurely closed.');
+    return controller.signal;
+  };
+
+  /** Whether one more request gets a slot at once, i.e. nothing leaked. */
+  async function slotFree(scheduler: Scheduler, target = model('a')): Promise<boolean> {
+    const probe = new AbortController();
+    const timer = setTimeout(() => probe.abort(), 50);
+    const lease = await scheduler.acquire(target, 'completion', probe.signal).catch(() => undefined);
+    clearTimeout(timer);
+    lease?.release();
+    return lease !== undefined;
+  }
+
+  it('refuses a request whose client already left, with an Error, before taking a slot', async () => {
+    const { scheduler } = setup({ parallel: 1 });
+    const refused = await scheduler.acquire(model('a'), 'completion', departed()).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(Error);
+    expect(await slotFree(scheduler)).toBe(true);
+  });
+
+  it('drops a client that leaves while its worker loads', async () => {
+    const { scheduler } = setup({ parallel: 1 });
+    const leaving = new AbortController();
+    const waiting = scheduler.acquire(model('a'), 'completion', leaving.signal);
+    leaving.abort();
+    await expect(waiting).rejects.toBeInstanceOf(Error);
+    expect(await slotFree(scheduler)).toBe(true);
+    expect(scheduler.ps()).toEqual([expect.not.objectContaining({ in_use: true })]);
+  });
+
+  it('takes a client that leaves while queued out of the queue', async () => {
+    const { scheduler } = setup({ parallel: 1, maxQueue: 1 });
+    const running = await scheduler.acquire(model('a'), 'completion', signal);
+    const leaving = new AbortController();
+    const queued = scheduler.acquire(model('a'), 'completion', leaving.signal);
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    leaving.abort();
+    await expect(queued).rejects.toBeInstanceOf(Error);
+    running.release();
+    expect(await slotFree(scheduler)).toBe(true);
+  });
+
+  it('passes on a slot granted to a client that left in the same tick', async () => {
+    const { scheduler } = setup({ parallel: 1, maxQueue: 1 });
+    const running = await scheduler.acquire(model('a'), 'completion', signal);
+    const leaving = new AbortController();
+    const queued = scheduler.acquire(model('a'), 'completion', leaving.signal);
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    running.release();
+    leaving.abort();
+    await expect(queued).rejects.toBeInstanceOf(Error);
+    expect(await slotFree(scheduler)).toBe(true);
+    expect(scheduler.ps()).toEqual([expect.not.objectContaining({ in_use: true })]);
+  });
+
+  it('fails the queue of a worker that died and frees the slots of its leases', async () => {
+    const { scheduler, started } = setup({ parallel: 1, maxQueue: 1 });
+    const running = await scheduler.acquire(model('a'), 'completion', signal);
+    const queued = scheduler.acquire(model('a'), 'completion', signal);
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    started[0]!.crash();
+    await expect(queued).rejects.toThrow(/stopped/);
+    running.release();
+    expect(await slotFree(scheduler)).toBe(true);
+    expect(started).toHaveLength(2);
+  });
+
+  it('serves a request that arrived as its worker died on a fresh worker', async () => {
+    const { scheduler, started } = setup({ parallel: 1, maxQueue: 1 });
+    const running = await scheduler.acquire(model('a'), 'completion', signal);
+    const arriving = scheduler.acquire(model('a'), 'completion', signal);
+    started[0]!.crash();
+    expect((await arriving).engine).toBe(started[1]);
+    running.release();
+  });
+});

@@ -1,4 +1,5 @@
 import type { Engine, EngineFactory, EngineMode } from '../engine/engine.js';
+import { abortable, throwIfAborted } from '../shared/abort.js';
 import { RunnerError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import { formatGoDuration } from './go-duration.js';
@@ -53,13 +54,21 @@ export class Scheduler {
     return this.#runners.get(runnerKey(target.id, mode)) ?? this.#start(target, mode);
   }
 
+  /**
+   * A slot on the worker for (model, mode), loading it first if needed. A caller whose signal aborts
+   * at any point (waiting for the load, in the queue, or as its slot is granted) gets the signal's
+   * reason and holds nothing.
+   */
   async acquire(target: ModelTarget, mode: EngineMode, signal: AbortSignal): Promise<Lease> {
     for (;;) {
       const runner = this.#runnerFor(target, mode);
-      const engine = await runner.ready;
+      const engine = await abortable(runner.ready, signal);
+      // A worker that died while we waited has failed its queue already; joining it would wait forever.
+      if (runner.defunct) continue;
       await runner.slots.enter(signal);
-      if (runner.defunct) {
+      if (runner.defunct || signal.aborted) {
         runner.slots.leave();
+        throwIfAborted(signal);
         continue;
       }
       runner.refs++;
@@ -223,6 +232,11 @@ export class Scheduler {
 
   clearConfigs(): void {
     this.#configs.clear();
+  }
+
+  /** Refuses new requests and loads (503); leases already held go on. */
+  stopAccepting(): void {
+    this.#closed = true;
   }
 
   async close(): Promise<void> {

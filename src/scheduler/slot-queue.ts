@@ -1,3 +1,4 @@
+import { abortError, onAbort, throwIfAborted } from '../shared/abort.js';
 import { RunnerError } from '../shared/errors.js';
 
 /**
@@ -22,7 +23,12 @@ export class SlotQueue {
     return this.#waiting.length;
   }
 
+  /**
+   * Takes a slot, waiting in line when all are busy. A signal that aborts while waiting leaves the
+   * line; one aborted before the call never joins it.
+   */
   async enter(signal: AbortSignal): Promise<void> {
+    throwIfAborted(signal);
     if (this.#active < this.parallel) {
       this.#active++;
       return;
@@ -31,17 +37,21 @@ export class SlotQueue {
       throw new RunnerError('unavailable', `model ${this.name} is busy: ${this.#active} requests running and ${this.#waiting.length} waiting; try again later`);
     }
     await new Promise<void>((resolve, reject) => {
-      const waiter = { resolve, reject };
-      this.#waiting.push(waiter);
-      signal.addEventListener(
-        'abort',
-        () => {
-          const index = this.#waiting.indexOf(waiter);
-          if (index >= 0) this.#waiting.splice(index, 1);
-          reject(signal.reason);
+      const waiter = {
+        resolve: () => {
+          stopWatching();
+          resolve();
         },
-        { once: true },
-      );
+        reject: (error: unknown) => {
+          stopWatching();
+          reject(error);
+        },
+      };
+      this.#waiting.push(waiter);
+      const stopWatching = onAbort(signal, () => {
+        this.#waiting.splice(this.#waiting.indexOf(waiter), 1);
+        reject(abortError(signal));
+      });
     });
   }
 

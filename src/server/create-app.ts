@@ -26,6 +26,9 @@ export const DESKTOP_PREFIX = '/exp/vDD4.40';
 
 const BACKENDS = new Set(['llama.cpp']);
 
+/** nginx's status for a request whose client closed the connection; nobody reads it, logs may. */
+const CLIENT_CLOSED_REQUEST = 499;
+
 /** OpenAI's API answers at `/engines/<backend>/v1/…`, `/engines/v1/…` and, as DMR's alias, `/v1/…`. */
 function openAIRoutes(deps: AppDeps): Hono<ServerEnv> {
   const engines = new Hono<ServerEnv>();
@@ -71,6 +74,13 @@ export function createApp(deps: AppDeps): { fetch: (request: Request) => Promise
   app.route(DESKTOP_PREFIX, api(deps));
   app.route('/', api(deps));
   app.notFound(() => renderError(new RunnerError('not_found', '404 page not found'), 'text'));
-  app.onError((error, c) => renderError(asRunnerError(error, deps.logger), c.get('errorStyle') ?? 'text'));
+  app.onError((error, c) => {
+    // A client that leaves is normal; whatever its request was waiting for failed because of that.
+    if (c.req.raw.signal.aborted) {
+      deps.logger.debug({ err: error, path: c.req.path }, 'client left before its answer');
+      return new Response(null, { status: CLIENT_CLOSED_REQUEST });
+    }
+    return renderError(asRunnerError(error, deps.logger), c.get('errorStyle') ?? 'text');
+  });
   return { fetch: async (request) => app.fetch(cleanPath(request)) };
 }

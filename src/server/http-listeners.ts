@@ -1,4 +1,5 @@
-import { createServer, type Server } from 'node:http';
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { lstat, mkdir, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -14,7 +15,11 @@ export interface ListenOptions {
 export interface Listeners {
   readonly port: number;
   readonly socketPath: string | undefined;
-  /** Stops accepting, lets in-flight requests finish for `graceMs`, then cuts what is left. */
+  /**
+   * Lets the requests in flight now finish for up to `graceMs` while still accepting (so new
+   * requests get the app's answer, a 503 for work once the runner stops accepting it, rather
+   * than a refused connection), then stops listening and cuts what is left.
+   */
   close(graceMs: number): Promise<void>;
 }
 
@@ -51,14 +56,23 @@ async function prepareSocketPath(path: string): Promise<void> {
   await rm(path, { force: true });
 }
 
-function closeServer(server: Server, graceMs: number): Promise<void> {
+function closeServer(server: Server): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(() => server.closeAllConnections(), graceMs);
-    server.close(() => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+/** Settles when every response in `responses` has closed, or after `graceMs`. */
+function finished(responses: readonly ServerResponse[], graceMs: number): Promise<void> {
+  const open = responses.filter((response) => !response.closed);
+  if (open.length === 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, graceMs);
+    void Promise.all(open.map((response) => once(response, 'close'))).then(() => {
       clearTimeout(timer);
       resolve();
     });
-    server.closeIdleConnections();
   });
 }
 
@@ -68,11 +82,17 @@ export async function listen(
   options: ListenOptions,
   logger: Logger,
 ): Promise<Listeners> {
-  const handler = getRequestListener(fetch, {
+  const listener = getRequestListener(fetch, {
     errorHandler: (error) => {
       logger.error({ err: error }, 'request failed');
     },
   });
+  const inFlight = new Set<ServerResponse>();
+  const handler = (request: IncomingMessage, response: ServerResponse) => {
+    inFlight.add(response);
+    response.once('close', () => inFlight.delete(response));
+    return listener(request, response);
+  };
   const tcp = createServer(handler);
   await listenOn(tcp, { port: options.port, host: options.bind });
   const servers = [tcp];
@@ -87,7 +107,8 @@ export async function listen(
     port: (tcp.address() as AddressInfo).port,
     socketPath,
     async close(graceMs) {
-      await Promise.all(servers.map((server) => closeServer(server, graceMs)));
+      await finished([...inFlight], graceMs);
+      await Promise.all(servers.map(closeServer));
       if (socketPath !== undefined) await rm(socketPath, { force: true });
     },
   };

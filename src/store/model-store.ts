@@ -32,6 +32,8 @@ export class ModelStore {
   readonly #mutex = new Mutex();
   /** One writer per blob file in this process: two pulls sharing a layer must not append to one `.incomplete`. */
   readonly #blobWriters = new KeyedMutex();
+  /** One builder per bundle: concurrent first requests for a model must not race to rename it into place. */
+  readonly #bundleBuilders = new KeyedMutex();
   readonly #logger: Logger;
 
   private constructor(root: string, logger: Logger) {
@@ -96,7 +98,7 @@ export class ModelStore {
   }
 
   async bundle(model: StoredModel): Promise<ModelBundle> {
-    return ensureBundle(this.layout, model);
+    return this.#bundleBuilders.run(model.id, () => ensureBundle(this.layout, model));
   }
 
   async tag(reference: string, target: string): Promise<string> {

@@ -4,8 +4,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { packageInfo } from '../../src/shared/package-root.js';
 
-export const repoRoot = join(import.meta.dirname, '..', '..');
+/** The repository root, whether this runs from test/ (vitest) or from dist/test/ (the soak script). */
+export const repoRoot = packageInfo().root;
 
 /** Tests run the built runner, exactly as `npm start` does; `npm test` builds it first. */
 export function builtEntry(relative: string): string {

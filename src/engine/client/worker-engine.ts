@@ -4,6 +4,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { credentials, type ServiceError } from '@grpc/grpc-js';
+import { onAbort } from '../../shared/abort.js';
 import { RunnerError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
 import type { Engine, EngineInfo, EngineLoadOptions, EmbeddingResult, GenerationEvent, GenerationRequest } from '../engine.js';
@@ -119,8 +120,7 @@ class WorkerEngine implements Engine {
 
   async *generate(request: GenerationRequest, signal: AbortSignal): AsyncIterable<GenerationEvent> {
     const call = this.client.generate(request);
-    const cancel = () => call.cancel();
-    signal.addEventListener('abort', cancel, { once: true });
+    const stopWatching = onAbort(signal, () => call.cancel());
     try {
       for await (const event of call) {
         const { delta, finish } = event as { delta?: string; finish?: { reason: string; promptTokens: number; completionTokens: number } };
@@ -131,15 +131,18 @@ class WorkerEngine implements Engine {
       if (signal.aborted) return;
       throw await this.failure(error as ServiceError);
     } finally {
-      signal.removeEventListener('abort', cancel);
+      stopWatching();
       call.cancel();
     }
   }
 
   async embed(inputs: readonly string[], signal: AbortSignal): Promise<EmbeddingResult> {
     const reply = await callUnary<{ embeddings: { values: number[] }[]; promptTokens: number }>(this.failure, (done) => {
-      const call = this.client.embed({ inputs: [...inputs] }, done);
-      signal.addEventListener('abort', () => call.cancel(), { once: true });
+      const call = this.client.embed({ inputs: [...inputs] }, (error, value) => {
+        stopWatching();
+        done(error, value);
+      });
+      const stopWatching = onAbort(signal, () => call.cancel());
     });
     return { vectors: reply.embeddings.map((embedding) => embedding.values), promptTokens: reply.promptTokens };
   }

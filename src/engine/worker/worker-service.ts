@@ -22,10 +22,12 @@ function unary<Req, Res>(work: (request: Req) => Promise<Res> | Res) {
 async function streamGeneration(engine: LlamaEngine, call: ServerWritableStream<GenerateRequest__Output, GenerateEvent>): Promise<void> {
   const abort = new AbortController();
   call.on('cancelled', () => abort.abort());
+  if (call.cancelled) abort.abort();
   try {
     for await (const event of engine.generate(call.request, abort.signal)) {
       if (abort.signal.aborted) return;
-      if (!call.write(event)) await once(call, 'drain');
+      // A client that stops reading and then cancels must not leave us waiting for a drain forever.
+      if (!call.write(event)) await once(call, 'drain', { signal: abort.signal });
     }
     call.end();
   } catch (error) {

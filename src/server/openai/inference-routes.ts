@@ -1,9 +1,9 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
-import type { EngineMode, GenerationEvent, GenerationRequest } from '../../engine/engine.js';
+import type { Engine, EngineMode, GenerationEvent, GenerationRequest } from '../../engine/engine.js';
 import type { Scheduler } from '../../scheduler/scheduler.js';
-import type { Lease } from '../../scheduler/scheduler-types.js';
 import type { Logger } from '../../shared/logger.js';
 import type { ModelStore } from '../../store/model-store.js';
+import { leasedResponse } from '../leased-response.js';
 import { resolveModelTarget } from '../model-target.js';
 import { readJson } from '../read-json.js';
 import type { ServerEnv } from '../server-env.js';
@@ -33,39 +33,31 @@ const openAIErrors: MiddlewareHandler<ServerEnv> = async (c, next) => {
 
 const invalidMessage = { invalidMessage: 'invalid request' };
 
+type Respond = (engine: Engine, signal: AbortSignal) => Promise<Response>;
+
 /**
- * Leases an engine for one request. The lease is returned when the work ends or the client goes
- * away, whichever comes first, so a disconnect frees the slot at once. A preload-only request
- * loads the model and takes no slot.
+ * Serves a request on the model's engine: resolves the model, then either only loads it (a
+ * preload-only request takes no slot) or leases a slot for the response's lifetime.
  */
-async function leaseFor(c: Context<ServerEnv>, deps: InferenceRouteDeps, model: string, mode: EngineMode): Promise<Lease | undefined> {
+async function serveOnEngine(c: Context<ServerEnv>, deps: InferenceRouteDeps, model: string, mode: EngineMode, respond: Respond): Promise<Response> {
   const target = await resolveModelTarget(deps.store, model);
   if (c.req.header('x-preload-only') === 'true') {
     await deps.scheduler.preload(target, mode);
-    return undefined;
+    return c.body(null, 200);
   }
   const signal = c.req.raw.signal;
   const lease = await deps.scheduler.acquire(target, mode, signal);
-  signal.addEventListener('abort', () => lease.release(), { once: true });
-  return lease;
+  return leasedResponse(lease, signal, (engine) => respond(engine, signal));
 }
 
-async function* leasedGeneration(lease: Lease, requests: readonly GenerationRequest[], signal: AbortSignal): AsyncGenerator<{ index: number; event: GenerationEvent }> {
-  try {
-    for (const [index, request] of requests.entries()) {
-      for await (const event of lease.engine.generate(request, signal)) yield { index, event };
-    }
-  } finally {
-    lease.release();
+async function* generations(engine: Engine, requests: readonly GenerationRequest[], signal: AbortSignal): AsyncGenerator<{ index: number; event: GenerationEvent }> {
+  for (const [index, request] of requests.entries()) {
+    for await (const event of engine.generate(request, signal)) yield { index, event };
   }
 }
 
 async function* eventsOnly(runs: AsyncIterable<{ event: GenerationEvent }>): AsyncGenerator<GenerationEvent> {
   for await (const { event } of runs) yield event;
-}
-
-function preloaded(c: Context<ServerEnv>): Response {
-  return c.body(null, 200);
 }
 
 /** OpenAI's inference endpoints; one definition, mounted under every engine prefix. */
@@ -74,37 +66,37 @@ export function inferenceRoutes(deps: InferenceRouteDeps): Hono<ServerEnv> {
 
   app.post('/v1/chat/completions', openAIErrors, async (c) => {
     const body = await readJson(c, chatCompletionRequest, invalidMessage);
-    const lease = await leaseFor(c, deps, body.model, 'completion');
-    if (!lease) return preloaded(c);
-    const meta = completionMeta('chatcmpl', body.model);
-    const runs = leasedGeneration(lease, [chatGenerationRequest(body)], c.req.raw.signal);
-    if (body.stream) return sseResponse(chatCompletionChunks(meta, eventsOnly(runs), body.stream_options?.include_usage ?? false), deps.logger);
-    const [generated] = await collectRuns(runs);
-    return c.json(chatCompletionBody(meta, generated!));
+    return serveOnEngine(c, deps, body.model, 'completion', async (engine, signal) => {
+      const meta = completionMeta('chatcmpl', body.model);
+      const runs = generations(engine, [chatGenerationRequest(body)], signal);
+      if (body.stream) return sseResponse(chatCompletionChunks(meta, eventsOnly(runs), body.stream_options?.include_usage ?? false), deps.logger);
+      const [generated] = await collectRuns(runs);
+      return c.json(chatCompletionBody(meta, generated!));
+    });
   });
 
   app.post('/v1/completions', openAIErrors, async (c) => {
     const body = await readJson(c, completionRequest, invalidMessage);
-    const lease = await leaseFor(c, deps, body.model, 'completion');
-    if (!lease) return preloaded(c);
-    const meta = completionMeta('cmpl', body.model);
-    const prompts = typeof body.prompt === 'string' ? [body.prompt] : body.prompt;
-    const runs = leasedGeneration(lease, prompts.map((prompt) => completionGenerationRequest(body, prompt)), c.req.raw.signal);
-    if (body.stream) return sseResponse(textCompletionChunks(meta, runs, body.stream_options?.include_usage ?? false), deps.logger);
-    return c.json(textCompletionBody(meta, await collectRuns(runs)));
+    return serveOnEngine(c, deps, body.model, 'completion', async (engine, signal) => {
+      const meta = completionMeta('cmpl', body.model);
+      const prompts = typeof body.prompt === 'string' ? [body.prompt] : body.prompt;
+      const runs = generations(engine, prompts.map((prompt) => completionGenerationRequest(body, prompt)), signal);
+      if (body.stream) return sseResponse(textCompletionChunks(meta, runs, body.stream_options?.include_usage ?? false), deps.logger);
+      return c.json(textCompletionBody(meta, await collectRuns(runs)));
+    });
   });
 
   app.post('/v1/embeddings', openAIErrors, async (c) => {
     const body = await readJson(c, embeddingRequest, invalidMessage);
-    const lease = await leaseFor(c, deps, body.model, 'embedding');
-    if (!lease) return preloaded(c);
-    const inputs = typeof body.input === 'string' ? [body.input] : body.input;
-    const { vectors, promptTokens } = await lease.engine.embed(inputs, c.req.raw.signal).finally(() => lease.release());
-    return c.json({
-      object: 'list',
-      data: embeddingData(vectors, body.encoding_format ?? 'float'),
-      model: body.model,
-      usage: { prompt_tokens: promptTokens, total_tokens: promptTokens },
+    return serveOnEngine(c, deps, body.model, 'embedding', async (engine, signal) => {
+      const inputs = typeof body.input === 'string' ? [body.input] : body.input;
+      const { vectors, promptTokens } = await engine.embed(inputs, signal);
+      return c.json({
+        object: 'list',
+        data: embeddingData(vectors, body.encoding_format ?? 'float'),
+        model: body.model,
+        usage: { prompt_tokens: promptTokens, total_tokens: promptTokens },
+      });
     });
   });
 

@@ -1,0 +1,37 @@
+import type { Engine } from '../engine/engine.js';
+import type { Lease } from '../scheduler/scheduler-types.js';
+import { onAbort } from '../shared/abort.js';
+import { streamBody } from './stream-body.js';
+
+/**
+ * Serves one request on a leased engine. This is the one place a lease's lifetime is tied to its
+ * response: the lease is released exactly once, when the response body has been sent, fails or is
+ * cancelled, when building the response throws, or when the client leaves, whichever comes first.
+ * The client leaving is watched through `onAbort`, which also fires for a signal that aborted
+ * before we got here.
+ */
+export async function leasedResponse(lease: Lease, signal: AbortSignal, respond: (engine: Engine) => Promise<Response>): Promise<Response> {
+  let released = false;
+  const release = () => {
+    if (released) return;
+    released = true;
+    lease.release();
+  };
+  const stopWatching = onAbort(signal, release);
+  const end = () => {
+    stopWatching();
+    release();
+  };
+  let response: Response;
+  try {
+    response = await respond(lease.engine);
+  } catch (error) {
+    end();
+    throw error;
+  }
+  if (!response.body) {
+    end();
+    return response;
+  }
+  return new Response(streamBody(response.body, end), { status: response.status, headers: response.headers });
+}
