@@ -56,19 +56,59 @@ export interface ModelConfigFile {
 }
 
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
+const MAX_CONTEXT_SIZE = 2 ** 31 - 1;
+
+type FieldCheck = (value: unknown) => boolean;
+
+const isString = (value: unknown): value is string => typeof value === 'string';
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isStringRecord(value: unknown): value is Record<string, string> {
+  return isObject(value) && Object.values(value).every(isString);
+}
+
+const isConfigDescriptor: FieldCheck = (value) => isObject(value) && (value.created === undefined || isString(value.created));
+
+const MANIFEST_FIELDS: Readonly<Record<string, FieldCheck>> = { mediaType: isString, artifactType: isString, annotations: isStringRecord };
+
+/** DMR's config fields as its Go types decode them; the scheduler sizes workers from `gguf` and `context_size`. */
+const CONFIG_FIELDS: Readonly<Record<string, FieldCheck>> = {
+  format: isString,
+  quantization: isString,
+  parameters: isString,
+  architecture: isString,
+  size: isString,
+  gguf: isStringRecord,
+  context_size: (value) => Number.isInteger(value) && (value as number) >= 0 && (value as number) <= MAX_CONTEXT_SIZE,
+};
+
+/** Optional fields are absent or of their declared type, so that code trusting the parsed type never meets a surprise. */
+function checkOptional(raw: Record<string, unknown>, fields: Readonly<Record<string, FieldCheck>>, fail: (why: string) => RunnerError): void {
+  for (const [field, valid] of Object.entries(fields)) {
+    if (raw[field] !== undefined && !valid(raw[field])) throw fail(`${field} has the wrong type`);
+  }
+}
 
 function invalidManifest(why: string): RunnerError {
   return new RunnerError('invalid_model', `invalid model manifest: ${why}`);
 }
 
+function invalidConfig(why: string): RunnerError {
+  return new RunnerError('invalid_model', `invalid model config: ${why}`);
+}
+
 function parseDescriptor(value: unknown, where: string): Descriptor {
-  if (typeof value !== 'object' || value === null) throw invalidManifest(`${where} is not an object`);
-  const { mediaType, digest, size, annotations } = value as Record<string, unknown>;
+  if (!isObject(value)) throw invalidManifest(`${where} is not an object`);
+  checkOptional(value, { annotations: isStringRecord }, (why) => invalidManifest(`${where} ${why}`));
+  const { mediaType, digest, size, annotations } = value;
   if (typeof mediaType !== 'string' || mediaType === '') throw invalidManifest(`${where} has no mediaType`);
   if (typeof digest !== 'string' || !DIGEST.test(digest)) throw invalidManifest(`${where} digest must be sha256:<64 hex>`);
   if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) throw invalidManifest(`${where} has an invalid size`);
   const descriptor: Descriptor = { mediaType, digest, size };
-  if (annotations !== undefined) descriptor.annotations = annotations as Record<string, string>;
+  if (isStringRecord(annotations)) descriptor.annotations = annotations;
   return descriptor;
 }
 
@@ -81,15 +121,15 @@ export function parseManifest(bytes: Uint8Array): Manifest {
   } catch {
     throw invalidManifest('not valid JSON');
   }
-  if (typeof json !== 'object' || json === null) throw invalidManifest('not a JSON object');
-  const raw = json as Record<string, unknown>;
-  if (raw.schemaVersion !== 2) throw invalidManifest('schemaVersion must be 2');
-  if (!Array.isArray(raw.layers) || raw.layers.length === 0) throw invalidManifest('no layers');
+  if (!isObject(json)) throw invalidManifest('not a JSON object');
+  checkOptional(json, MANIFEST_FIELDS, invalidManifest);
+  if (json.schemaVersion !== 2) throw invalidManifest('schemaVersion must be 2');
+  if (!Array.isArray(json.layers) || json.layers.length === 0) throw invalidManifest('no layers');
   const manifest: Manifest = {
-    ...(raw as object),
+    ...json,
     schemaVersion: 2,
-    config: parseDescriptor(raw.config, 'config'),
-    layers: raw.layers.map((layer, index) => parseDescriptor(layer, `layer ${index}`)),
+    config: parseDescriptor(json.config, 'config'),
+    layers: json.layers.map((layer, index) => parseDescriptor(layer, `layer ${index}`)),
   };
   return manifest;
 }
@@ -100,12 +140,13 @@ export function parseModelConfigFile(bytes: Uint8Array, mediaType: string = Medi
   try {
     json = JSON.parse(Buffer.from(bytes).toString('utf8'));
   } catch {
-    throw new RunnerError('invalid_model', 'invalid model config: not valid JSON');
+    throw invalidConfig('not valid JSON');
   }
-  if (typeof json !== 'object' || json === null || typeof (json as ModelConfigFile).config !== 'object') {
-    throw new RunnerError('invalid_model', 'invalid model config: no "config" object');
-  }
-  return mediaType === MediaType.modelPackConfig ? modelConfigFromModelPack(json) : (json as ModelConfigFile);
+  if (!isObject(json) || !isObject(json.config)) throw invalidConfig('no "config" object');
+  if (mediaType === MediaType.modelPackConfig) return modelConfigFromModelPack(json);
+  checkOptional(json.config, CONFIG_FIELDS, (why) => invalidConfig(`config.${why}`));
+  checkOptional(json, { descriptor: isConfigDescriptor }, invalidConfig);
+  return json as unknown as ModelConfigFile;
 }
 
 /** Unix seconds of the config's creation time; 0 when absent, as DMR reports it. */

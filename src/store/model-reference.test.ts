@@ -37,6 +37,8 @@ describe('normalizeTag', () => {
     ['ai/x:-lead', 'invalid tag'],
     ['ai//x', 'name component'],
     ['ai/x@sha256:abc', 'digest'],
+    ['0.080/x', 'invalid registry'],
+    ['localhost:99999/x', 'invalid registry'],
     ['a'.repeat(300), 'too long'],
   ])('rejects %j', (input, why) => {
     let error: unknown;
@@ -47,6 +49,16 @@ describe('normalizeTag', () => {
     }
     expect(isRunnerError(error, 'invalid_reference')).toBe(true);
     expect((error as Error).message).toContain(why);
+  });
+
+  it('escapes control characters of an invalid registry in its message', () => {
+    expect(() => normalizeTag('.\t/x')).toThrow('invalid registry ".\\t"');
+  });
+
+  it('limits the normalised name, so that every stored tag parses again', () => {
+    expect(() => normalizeTag('b'.repeat(250))).toThrow('reference too long');
+    const longest = normalizeTag(`${'b'.repeat(242)}:${'t'.repeat(128)}`);
+    expect(normalizeTag(longest)).toBe(longest);
   });
 });
 

@@ -25,15 +25,27 @@ const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const DOMAIN = /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*(?::[0-9]+)?$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
+/** Docker's limit, applied as Docker applies it: to the normalised name, without tag or digest. */
 const MAX_NAME_LENGTH = 255;
+/** Room for the longest name as typed (aliases are longer than what they stand for), a tag and a digest. */
+const MAX_INPUT_LENGTH = 512;
 
 function invalid(input: string, why: string): RunnerError {
   return new RunnerError('invalid_reference', `invalid model reference "${printable(input)}": ${why}`);
 }
 
+function tooLong(input: string): RunnerError {
+  return invalid(`${input.slice(0, 64)}…`, 'reference too long');
+}
+
 /** Control characters are echoed escaped so an error message can never forge log or body lines. */
 function printable(input: string): string {
   return JSON.stringify(input).slice(1, -1);
+}
+
+/** Docker's domain grammar, and a host URLs accept: `0.080` fits the grammar but is no IPv4 address. */
+function isRegistryHost(registry: string): boolean {
+  return DOMAIN.test(registry) && URL.canParse(`https://${registry}`);
 }
 
 function looksLikeDomain(component: string): boolean {
@@ -62,7 +74,7 @@ function parseName(input: string, nameText: string): { registry: string; reposit
   const hasRegistry = components.length > 1 && looksLikeDomain(first);
   let registry = hasRegistry ? first : DOCKER_HUB;
   const path = hasRegistry ? components.slice(1) : components;
-  if (hasRegistry && !DOMAIN.test(registry)) throw invalid(input, `invalid registry "${registry}"`);
+  if (hasRegistry && !isRegistryHost(registry)) throw invalid(input, `invalid registry "${printable(registry)}"`);
   if (registry === 'hf.co') registry = 'huggingface.co';
   if (DOCKER_HUB_ALIASES.has(registry)) registry = DOCKER_HUB;
   if (registry === DOCKER_HUB && path.length === 1) path.unshift('ai');
@@ -76,10 +88,12 @@ function parseName(input: string, nameText: string): { registry: string; reposit
 export function parseModelName(raw: string): ModelName {
   const input = raw.trim();
   if (input === '') throw invalid(raw, 'empty reference');
-  if (input.length > MAX_NAME_LENGTH) throw invalid(input.slice(0, 64) + '…', 'reference too long');
+  if (input.length > MAX_INPUT_LENGTH) throw tooLong(input);
   const { name, tag, digest } = splitNameAndTag(input);
   if (tag !== undefined && tag !== '' && !TAG.test(tag)) throw invalid(input, `invalid tag "${printable(tag)}"`);
   const { registry, repository } = parseName(input, name);
+  // Checked after normalisation so that every stored tag (`docker.io/ai/…:tag`) parses again.
+  if (registry.length + 1 + repository.length > MAX_NAME_LENGTH) throw tooLong(input);
   return { registry, repository, tag: tag || 'latest', digest };
 }
 

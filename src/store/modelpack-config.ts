@@ -17,7 +17,8 @@ function stringField(value: unknown): string | undefined {
 
 export function modelConfigFromModelPack(raw: ModelPackConfig): ModelConfigFile {
   const config = raw.config ?? {};
-  const diffIds = raw.modelfs?.diff_ids ?? raw.modelfs?.diffIds ?? [];
+  // The blob is untrusted: its fields are typed as they should be, not as they must be.
+  const diffIds: unknown = raw.modelfs?.diff_ids ?? raw.modelfs?.diffIds;
   const fields = {
     format: stringField(config.format),
     quantization: stringField(config.quantization) ?? stringField(config.precision),
@@ -28,6 +29,6 @@ export function modelConfigFromModelPack(raw: ModelPackConfig): ModelConfigFile 
   return {
     config: Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)),
     ...(created === undefined ? {} : { descriptor: { created } }),
-    rootfs: { type: 'rootfs', diff_ids: diffIds.filter((id): id is string => typeof id === 'string') },
+    rootfs: { type: 'rootfs', diff_ids: Array.isArray(diffIds) ? diffIds.filter((id): id is string => typeof id === 'string') : [] },
   };
 }

@@ -36,6 +36,14 @@ function promptTokens(resources: GenerationResources, request: GenerateRequest__
 }
 
 async function grammarFor(resources: GenerationResources, request: GenerateRequest__Output): Promise<LlamaGrammar | undefined> {
+  if (!request.jsonSchema && !request.jsonObject) return undefined;
+  // A finished grammar allows only end-of-generation tokens; a model with none (an encoder such as
+  // BERT) then samples a token the grammar rejects, which fails inside node-llama-cpp's batch
+  // dispatch where no caller can catch it, and the worker dies.
+  const { eos, eot } = resources.model.tokens;
+  if (eos === null && eot === null) {
+    throw new RunnerError('invalid_request', 'this model has no end-of-generation token, so it cannot produce a response_format-constrained answer', { param: 'response_format' });
+  }
   if (request.jsonSchema) {
     try {
       return await resources.llama.createGrammarForJsonSchema(JSON.parse(request.jsonSchema));
@@ -43,7 +51,7 @@ async function grammarFor(resources: GenerationResources, request: GenerateReque
       throw new RunnerError('invalid_request', `unsupported JSON schema: ${(error as Error).message}`, { param: 'response_format' });
     }
   }
-  return request.jsonObject ? resources.llama.getGrammarFor('json') : undefined;
+  return resources.llama.getGrammarFor('json');
 }
 
 /**
