@@ -73,6 +73,16 @@ export const clientSettings = {
     default: 'http://localhost:12434',
     description: 'URL of the runner used by the command-line tools',
   },
+  image: {
+    name: 'MODEL_RUNNER_IMAGE',
+    default: 'model-runner:cpu',
+    description: 'Image of the runner container that install-runner creates (`npm run image` builds it)',
+  },
+  dockerHost: {
+    name: 'DOCKER_HOST',
+    default: 'unix:///var/run/docker.sock',
+    description: 'Docker daemon the runner container is installed on (`unix://` or `tcp://`), as for the docker CLI',
+  },
 } as const satisfies Record<string, SettingRow>;
 
 export interface ServerConfig {
@@ -173,11 +183,23 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
 
 export interface ClientConfig {
   host: string;
+  image: string;
+  dockerHost: string;
   registry: RegistryConfig;
+  /** What DMR's CLI hands an installed runner container from the host: proxies and registry mirrors. */
+  runnerEnv: Record<string, string>;
 }
 
+const PASSED_TO_RUNNER = ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy', registrySettings.mirrors.name];
+
 export function loadClientConfig(env: Env = process.env): ClientConfig {
-  return { host: read(env, clientSettings.host) || clientSettings.host.default, registry: loadRegistryConfig(env) };
+  return {
+    host: read(env, clientSettings.host) || clientSettings.host.default,
+    image: read(env, clientSettings.image) || clientSettings.image.default,
+    dockerHost: read(env, clientSettings.dockerHost) || clientSettings.dockerHost.default,
+    registry: loadRegistryConfig(env),
+    runnerEnv: Object.fromEntries(PASSED_TO_RUNNER.flatMap((name) => (env[name] ? [[name, env[name]]] : []))),
+  };
 }
 
 export function settingsHelp(rows: readonly SettingRow[]): string {

@@ -1,0 +1,216 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type Docker from 'dockerode';
+import { RunnerError } from '../shared/errors.js';
+import { bridgeGateway } from './bridge-gateway.js';
+import { containerUser, putOwnedFile } from './container-files.js';
+import {
+  controllerFilter,
+  controllerLabels,
+  MODELS_PATH,
+  MODELS_VOLUME,
+  RUNNER_CONTAINER,
+  RUNNER_HOME,
+  RUNNER_PORT,
+  storageFilter,
+  storageLabels,
+} from './runner-container.js';
+
+export type GpuChoice = 'auto' | 'none' | 'cuda';
+
+export interface InstallOptions {
+  image: string;
+  port?: number;
+  /** Host address the port is published on; with 127.0.0.1 it is also published on the bridge gateway. */
+  host?: string;
+  gpu?: GpuChoice;
+  /** The host's Docker config directory, copied in so the runner pulls with the user's credentials. */
+  dockerConfigDir?: string;
+  /** A TLS-inspecting proxy's CA certificate (PEM) for the runner's registry traffic. */
+  proxyCert?: string;
+  /** Passed to the runner as is: proxies, registry mirrors. */
+  env?: Readonly<Record<string, string>>;
+}
+
+export interface InstalledRunner {
+  id: string;
+  /** Where the host reaches it. */
+  hostUrl: string;
+  /** Where containers on the default bridge reach it (also what `host-gateway` maps to). */
+  containerUrl: string | undefined;
+  /** False when a runner was already running and was left as it was. */
+  created: boolean;
+}
+
+const PROXY_CA = '/usr/local/share/ca-certificates/proxy-ca.crt';
+const READY_TIMEOUT_MS = 30_000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function statusOf(error: unknown): number | undefined {
+  return (error as { statusCode?: number }).statusCode;
+}
+
+function errorText(error: unknown): string {
+  const { json, message } = error as { json?: { message?: string }; message?: string };
+  return json?.message ?? message ?? String(error);
+}
+
+/**
+ * The runner as a container, installed and found the way DMR's CLI does it on Docker Engine
+ * (reference §7.2): the same container, volume, labels and port bindings, so the stock
+ * `docker model` CLI and Compose find it too.
+ */
+export class RunnerInstaller {
+  constructor(readonly docker: Docker) {}
+
+  /** Every controller container, running or not. */
+  async controllers(): Promise<Docker.ContainerInfo[]> {
+    return this.docker.listContainers({ all: true, filters: controllerFilter });
+  }
+
+  async running(): Promise<Docker.ContainerInfo | undefined> {
+    return (await this.controllers()).find((container) => container.State === 'running');
+  }
+
+  async install(options: InstallOptions): Promise<InstalledRunner> {
+    const port = options.port ?? RUNNER_PORT;
+    const host = options.host ?? '127.0.0.1';
+    const existing = await this.running();
+    if (existing) return this.#describe(existing.Id, host, port, false);
+    await this.#removeStopped();
+    await this.#checkImage(options.image);
+    const gateway = host === '127.0.0.1' && !(await this.#rootless()) ? await bridgeGateway(this.docker) : undefined;
+    const bindings = [{ HostIp: host, HostPort: String(port) }, ...(gateway ? [{ HostIp: gateway, HostPort: String(port) }] : [])];
+    const container = await this.#create(options, port, bindings);
+    if (!container) return this.#waitForOther(host, port);
+    await this.#copyDockerConfig(container, options.dockerConfigDir);
+    await this.#start(container, host, port);
+    await this.#waitUntilReady(host, port);
+    return this.#describe(container.id, host, port, true);
+  }
+
+  /** Removes every controller container; with `models`, the model volume too. */
+  async uninstall(options: { models?: boolean } = {}): Promise<void> {
+    for (const info of await this.controllers()) await this.docker.getContainer(info.Id).remove({ force: true, v: false });
+    if (!options.models) return;
+    const { Volumes } = await this.docker.listVolumes({ filters: storageFilter });
+    for (const volume of Volumes ?? []) await this.docker.getVolume(volume.Name).remove();
+  }
+
+  async stop(): Promise<void> {
+    for (const info of await this.controllers()) if (info.State === 'running') await this.docker.getContainer(info.Id).stop();
+  }
+
+  async #removeStopped(): Promise<void> {
+    for (const info of await this.controllers()) await this.docker.getContainer(info.Id).remove({ force: true });
+  }
+
+  async #checkImage(image: string): Promise<void> {
+    try {
+      await this.docker.getImage(image).inspect();
+    } catch (error) {
+      if (statusOf(error) !== 404) throw error;
+      throw new RunnerError('not_found', `the runner image ${image} is not on this Docker Engine: build it with "npm run image", or set MODEL_RUNNER_IMAGE to one that is`);
+    }
+  }
+
+  async #rootless(): Promise<boolean> {
+    const info = (await this.docker.info()) as { SecurityOptions?: string[] };
+    return (info.SecurityOptions ?? []).some((option) => option.includes('rootless'));
+  }
+
+  async #modelsVolume(): Promise<string> {
+    const { Volumes } = await this.docker.listVolumes({ filters: storageFilter });
+    const [found] = Volumes ?? [];
+    if (found) return found.Name;
+    await this.docker.createVolume({ Name: MODELS_VOLUME, Labels: storageLabels });
+    return MODELS_VOLUME;
+  }
+
+  async #gpuRequest(gpu: GpuChoice): Promise<Pick<Docker.HostConfig, 'DeviceRequests' | 'Runtime'>> {
+    if (gpu === 'none') return {};
+    const info = (await this.docker.info()) as { Runtimes?: Record<string, unknown> };
+    const nvidia = info.Runtimes?.nvidia !== undefined;
+    if (!nvidia && gpu === 'cuda') throw new RunnerError('unavailable', 'this Docker Engine has no nvidia runtime: install the NVIDIA Container Toolkit, or use --gpu none');
+    return nvidia ? { DeviceRequests: [{ Count: -1, Capabilities: [['gpu']] }], Runtime: 'nvidia' } : {};
+  }
+
+  /** Undefined when another install created the container first (DMR tolerates concurrent installs). */
+  async #create(options: InstallOptions, port: number, bindings: Array<{ HostIp: string; HostPort: string }>): Promise<Docker.Container | undefined> {
+    const volume = await this.#modelsVolume();
+    const env = { ...options.env, MODEL_RUNNER_PORT: String(port), MODEL_RUNNER_ENVIRONMENT: 'moby', ...(options.proxyCert ? { NODE_EXTRA_CA_CERTS: PROXY_CA } : {}) };
+    const mounts: Docker.MountSettings[] = [{ Type: 'volume', Source: volume, Target: MODELS_PATH }];
+    if (options.proxyCert) mounts.push({ Type: 'bind', Source: options.proxyCert, Target: PROXY_CA, ReadOnly: true });
+    try {
+      return await this.docker.createContainer({
+        name: RUNNER_CONTAINER,
+        Image: options.image,
+        Env: Object.entries(env).map(([name, value]) => `${name}=${value}`),
+        ExposedPorts: { [`${port}/tcp`]: {} },
+        Labels: controllerLabels,
+        HostConfig: {
+          RestartPolicy: { Name: 'always' },
+          Mounts: mounts,
+          PortBindings: { [`${port}/tcp`]: bindings },
+          ...(await this.#gpuRequest(options.gpu ?? 'auto')),
+        },
+      });
+    } catch (error) {
+      if (statusOf(error) === 409) return undefined;
+      throw error;
+    }
+  }
+
+  async #copyDockerConfig(container: Docker.Container, configDir: string | undefined): Promise<void> {
+    if (!configDir) return;
+    const content = await readFile(join(configDir, 'config.json')).catch(() => undefined);
+    if (!content) return;
+    const owner = await containerUser(container, 'modelrunner');
+    await putOwnedFile(container, { parent: RUNNER_HOME, directory: '.docker', name: 'config.json', content, mode: 0o600 }, owner);
+  }
+
+  /** Started, retried a moment as DMR does; a port taken by something else is said plainly and the container removed. */
+  async #start(container: Docker.Container, host: string, port: number): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await container.start();
+        return;
+      } catch (error) {
+        const text = errorText(error);
+        if (/address already in use|port is already allocated|ports are not available/i.test(text)) {
+          await container.remove({ force: true });
+          throw new RunnerError('conflict', `port ${port} is already in use on ${host} (${text}): stop what uses it, or install with another --port`);
+        }
+        if (statusOf(error) !== 404 || attempt >= 10) throw error;
+        await sleep(500);
+      }
+    }
+  }
+
+  async #waitUntilReady(host: string, port: number): Promise<void> {
+    const deadline = Date.now() + READY_TIMEOUT_MS;
+    while (Date.now() < deadline) {
+      // A timer of our own, not AbortSignal.timeout: that one is unref'd, and while docker-proxy
+      // holds a connection the container does not answer yet, nothing else keeps a CLI process alive.
+      const probe = new AbortController();
+      const timer = setTimeout(() => probe.abort(), 2_000);
+      const status = await fetch(`http://${host}:${port}/models`, { signal: probe.signal }).then((response) => response.status, () => 0);
+      clearTimeout(timer);
+      if (status === 200) return;
+      await sleep(500);
+    }
+    throw new RunnerError('unavailable', 'standalone model runner took too long to initialize');
+  }
+
+  async #waitForOther(host: string, port: number): Promise<InstalledRunner> {
+    await this.#waitUntilReady(host, port);
+    const running = await this.running();
+    if (!running) throw new RunnerError('unavailable', 'another install of the runner did not start it');
+    return this.#describe(running.Id, host, port, false);
+  }
+
+  async #describe(id: string, host: string, port: number, created: boolean): Promise<InstalledRunner> {
+    const gateway = await bridgeGateway(this.docker);
+    return { id, hostUrl: `http://${host}:${port}`, containerUrl: gateway ? `http://${gateway}:${port}/engines/v1/` : undefined, created };
+  }
+}

@@ -1,0 +1,161 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectDocker } from '../src/docker/docker-connection.js';
+import { RunnerInstaller, type InstallOptions } from '../src/docker/runner-installer.js';
+import { isRunnerError } from '../src/shared/errors.js';
+import { generatedModel } from './helpers/models.js';
+import { npmRun } from './helpers/run-command.js';
+import { BUILD_TIMEOUT_MS, buildTestImage, docker, engineDown, localBaseImage } from './helpers/runner-image.js';
+
+const DOCKER_HOST = 'unix:///var/run/docker.sock';
+const down = await engineDown();
+// The installer owns DMR's fixed names; a runner someone installed here is left alone.
+const occupied = down ? undefined : await docker('ps', '-aq', '--filter', 'name=^docker-model-runner$');
+if (down) console.warn(`runner installer tests skipped: \`docker info\` failed (${down}); scripts/docker-engine.sh starts an engine`);
+if (occupied) console.warn('runner installer tests skipped: a docker-model-runner container already exists here');
+
+/** A port free on every host address, so both bindings (loopback and the bridge gateway) can take it. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '0.0.0.0', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+interface Inspected {
+  Name: string;
+  Config: { Labels: Record<string, string>; Env: string[] };
+  HostConfig: { RestartPolicy: { Name: string }; PortBindings: Record<string, Array<{ HostIp: string; HostPort: string }>> };
+  Mounts: Array<{ Type: string; Name?: string; Destination: string }>;
+}
+
+async function inspectRunner(): Promise<Inspected> {
+  return (JSON.parse(await docker('inspect', 'docker-model-runner')) as [Inspected])[0];
+}
+
+const chat = { model: 'ai/tiny', messages: [{ role: 'user', content: 'hi' }], max_tokens: 4 };
+
+/** A one-off container that POSTs a chat to `url` with Node's fetch and prints the status. */
+async function chatFromContainer(url: string, flags: string[]): Promise<string> {
+  const script = `fetch(${JSON.stringify(url)}, { method: 'POST', headers: { 'content-type': 'application/json' }, body: ${JSON.stringify(JSON.stringify(chat))} }).then((r) => console.log(r.status), (e) => console.log('failed', e.cause?.code ?? e.message))`;
+  return docker('run', '--rm', '--pull', 'never', ...flags, await localBaseImage(), 'node', '-e', script);
+}
+
+describe.skipIf(down !== undefined || Boolean(occupied))('installing the runner container on Docker Engine', () => {
+  let installer: RunnerInstaller;
+  let options: InstallOptions;
+  let configDir: string;
+  let network: string | undefined;
+
+  beforeAll(async () => {
+    installer = new RunnerInstaller(await connectDocker(DOCKER_HOST));
+    configDir = await mkdtemp(join(tmpdir(), 'docker-config-'));
+    await writeFile(join(configDir, 'config.json'), JSON.stringify({ auths: { 'localhost:5000': { auth: Buffer.from('u:p').toString('base64') } } }));
+    options = { image: await buildTestImage(), port: await freePort(), dockerConfigDir: configDir };
+  }, BUILD_TIMEOUT_MS);
+
+  afterAll(async () => {
+    await installer?.uninstall({ models: true });
+    if (network) await docker('network', 'rm', network);
+    await rm(configDir, { recursive: true, force: true });
+  });
+
+  it("creates DMR's container, volume, labels and port bindings through `npm run runner -- install`, and waits until it serves", async () => {
+    const port = String(options.port);
+    const { stdout } = await npmRun('runner', ['install', '--port', port], { MODEL_RUNNER_IMAGE: options.image, DOCKER_CONFIG: configDir });
+    expect(stdout).toMatch(new RegExp(`is running at http://127.0.0.1:${port}\nContainers reach it at http://172.17.0.1:${port}/engines/v1/\n$`));
+    expect((await fetch(`http://127.0.0.1:${port}/models`)).status).toBe(200);
+    const runner = await inspectRunner();
+    expect(runner.Name).toBe('/docker-model-runner');
+    expect(runner.Config.Labels).toMatchObject({ 'com.docker.desktop.service': 'model-runner', 'com.docker.model-runner.role': 'controller' });
+    expect(runner.Config.Env).toEqual(expect.arrayContaining([`MODEL_RUNNER_PORT=${port}`, 'MODEL_RUNNER_ENVIRONMENT=moby']));
+    expect(runner.HostConfig.RestartPolicy.Name).toBe('always');
+    expect(runner.HostConfig.PortBindings[`${port}/tcp`]).toEqual([
+      { HostIp: '127.0.0.1', HostPort: port },
+      { HostIp: '172.17.0.1', HostPort: port },
+    ]);
+    expect(runner.Mounts).toEqual([expect.objectContaining({ Type: 'volume', Name: 'docker-model-runner-models', Destination: '/models' })]);
+    expect(JSON.parse(await docker('volume', 'inspect', 'docker-model-runner-models'))[0].Labels).toEqual({
+      'com.docker.desktop.service': 'model-runner',
+      'com.docker.model-runner.role': 'model-storage',
+    });
+    expect(await docker('exec', 'docker-model-runner', 'stat', '-c', '%U %a', '/home/modelrunner/.docker/config.json')).toBe('modelrunner 600');
+  });
+
+  it('leaves a running runner as it is when asked to install again', async () => {
+    const before = await inspectRunner();
+    const again = await installer.install(options);
+    expect(again.created).toBe(false);
+    expect((await inspectRunner()).Name).toBe(before.Name);
+  });
+
+  it('serves containers on the default bridge at the gateway, and on a user network as model-runner.docker.internal', async () => {
+    await npmRun('package', ['--gguf', await generatedModel(), '--context-size', '512', 'ai/tiny'], { MODEL_RUNNER_HOST: `http://127.0.0.1:${options.port}` });
+    expect(await chatFromContainer(`http://172.17.0.1:${options.port}/engines/v1/chat/completions`, [])).toBe('200');
+    network = `runner-test-${process.pid}`;
+    await docker('network', 'create', network);
+    const viaAlias = `http://model-runner.docker.internal:${options.port}/engines/v1/chat/completions`;
+    expect(await chatFromContainer(viaAlias, ['--network', network, '--add-host', 'model-runner.docker.internal:host-gateway'])).toBe('200');
+  });
+
+  it('keeps models in the volume across a reinstall', async () => {
+    await installer.uninstall();
+    expect(await docker('ps', '-aq', '--filter', 'name=^docker-model-runner$')).toBe('');
+    const installed = await installer.install(options);
+    expect((await fetch(`${installed.hostUrl}/models/ai/tiny`)).status).toBe(200);
+  });
+
+  it('serves again after Docker restarts its process', async () => {
+    await docker('exec', 'docker-model-runner', 'sh', '-c', 'kill 1');
+    const deadline = Date.now() + 60_000;
+    let restarts = '0';
+    while (Date.now() < deadline) {
+      restarts = await docker('inspect', '--format', '{{.RestartCount}}', 'docker-model-runner');
+      const status = await fetch(`http://127.0.0.1:${options.port}/models`).then((response) => response.status, () => 0);
+      if (restarts !== '0' && status === 200) break;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    expect(restarts).not.toBe('0');
+    expect((await fetch(`http://127.0.0.1:${options.port}/models/ai/tiny`)).status).toBe(200);
+  });
+
+  it('says plainly when the port is taken, and leaves no container behind', async () => {
+    await installer.uninstall();
+    const taken: Server = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (taken.address() as AddressInfo).port;
+      const error = await installer.install({ ...options, port }).catch((failure: unknown) => failure);
+      expect(isRunnerError(error, 'conflict')).toBe(true);
+      expect((error as Error).message).toContain(`port ${port} is already in use`);
+      expect(await installer.controllers()).toEqual([]);
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
+  });
+
+  it('says how to build a missing image, without looking for it on Docker Hub', async () => {
+    const error = await installer.install({ ...options, image: 'model-runner:never-built' }).catch((failure: unknown) => failure);
+    expect(isRunnerError(error, 'not_found')).toBe(true);
+    expect((error as Error).message).toContain('npm run image');
+  });
+
+  it('uninstalls with --models leaving no container and no model volume', async () => {
+    await installer.install(options);
+    expect((await npmRun('runner', ['uninstall', '--models'])).stdout).toBe('Model Runner container and its models removed\n');
+    expect(await docker('ps', '-aq', '--filter', 'label=com.docker.model-runner.role=controller')).toBe('');
+    expect(await docker('volume', 'ls', '-q', '--filter', 'label=com.docker.model-runner.role=model-storage')).toBe('');
+  });
+});
+
+describe('reaching the Docker daemon', () => {
+  it('says the daemon is not running when its socket is missing', async () => {
+    const error = await connectDocker('unix:///nonexistent/docker.sock').catch((failure: unknown) => failure);
+    expect(isRunnerError(error, 'unavailable')).toBe(true);
+    expect((error as Error).message).toBe('cannot reach the Docker daemon at unix:///nonexistent/docker.sock: is dockerd running?');
+  });
+});
