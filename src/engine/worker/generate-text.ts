@@ -68,7 +68,7 @@ export async function* generateText(
   const grammar = await grammarFor(resources, request);
   const room = resources.contextSize - prompt.length;
   const maxTokens = request.maxTokens > 0 ? Math.min(request.maxTokens, room) : room;
-  const sequence = await resources.pool.acquire(prompt);
+  const sequence = await resources.pool.acquire(prompt, signal);
   const generated: Token[] = [];
   const stops = new StopMatcher(request.stop);
   const detokenizer = new IncrementalDetokenizer(resources.model);

@@ -1,4 +1,5 @@
 import type { LlamaContext, LlamaContextSequence, Token } from 'node-llama-cpp';
+import { abortError, onAbort } from '../../shared/abort.js';
 
 /**
  * The context's sequences, handed to one request at a time. A returned sequence keeps its KV
@@ -19,9 +20,17 @@ export class SequencePool {
     return this.#active;
   }
 
-  /** Takes the free sequence whose cached tokens share the longest prefix with the prompt. */
-  async acquire(prompt: readonly Token[]): Promise<LlamaContextSequence> {
-    while (this.#free.length === 0) await new Promise<void>((resolve) => this.#waiting.push(resolve));
+  /**
+   * Takes the free sequence whose cached tokens share the longest prefix with the prompt. A caller
+   * that goes away while waiting leaves the line, so its prompt is never evaluated for nobody.
+   */
+  async acquire(prompt: readonly Token[], signal: AbortSignal): Promise<LlamaContextSequence> {
+    while (this.#free.length === 0) await this.#turn(signal);
+    if (signal.aborted) {
+      // Our turn came as we left: pass it on, or the free sequence would wait for the next release.
+      this.#waiting.shift()?.();
+      throw abortError(signal);
+    }
     let best = 0;
     let bestShared = -1;
     for (const [index, sequence] of this.#free.entries()) {
@@ -30,6 +39,20 @@ export class SequencePool {
     }
     this.#active++;
     return this.#free.splice(best, 1)[0]!;
+  }
+
+  #turn(signal: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const waiter = () => {
+        stopWatching();
+        resolve();
+      };
+      this.#waiting.push(waiter);
+      const stopWatching = onAbort(signal, () => {
+        this.#waiting.splice(this.#waiting.indexOf(waiter), 1);
+        reject(abortError(signal));
+      });
+    });
   }
 
   release(sequence: LlamaContextSequence): void {
