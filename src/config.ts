@@ -41,6 +41,11 @@ export const serverSettings = {
   maxQueue: { name: 'MODEL_RUNNER_MAX_QUEUE', default: '32', description: 'Requests that may wait per worker; beyond it they get 503 at once' },
   keepAlive: { name: 'MODEL_RUNNER_KEEP_ALIVE', default: '5m', description: 'Idle time before a worker unloads: a Go duration, 0 = at once, negative = never' },
   threads: { name: 'MODEL_RUNNER_THREADS', default: '0', description: 'CPU threads per worker; 0 lets the engine choose' },
+  origins: {
+    name: 'DMR_ORIGINS',
+    default: '',
+    description: 'Comma-separated browser origins allowed besides http(s)://localhost, 127.0.0.1 and 0.0.0.0 (compared literally, as DMR does); * allows every origin',
+  },
 } as const satisfies Record<string, SettingRow>;
 
 /** Where models come from; read by the runner (pull, push) and by `package --push` alike. */
@@ -98,6 +103,8 @@ export interface ServerConfig {
   maxQueue: number;
   keepAliveMs: number;
   threads: number;
+  /** Origins a browser page may call from: DMR_ORIGINS, then DMR's loopback defaults. */
+  allowedOrigins: string[];
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -163,6 +170,9 @@ export function loadRegistryConfig(env: Env = process.env): RegistryConfig {
   };
 }
 
+/** DMR's defaults, as literal strings: `http://localhost:*` matches only an Origin spelled so. */
+const LOOPBACK_ORIGINS = ['localhost', '127.0.0.1', '0.0.0.0'].flatMap((host) => [`http://${host}`, `https://${host}`, `http://${host}:*`, `https://${host}:*`]);
+
 export function loadServerConfig(env: Env = process.env): ServerConfig {
   const socket = read(env, serverSettings.socket);
   return {
@@ -178,6 +188,7 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
     maxQueue: parseCount(read(env, serverSettings.maxQueue), serverSettings.maxQueue, 32, 0),
     keepAliveMs: parseKeepAlive(read(env, serverSettings.keepAlive) || serverSettings.keepAlive.default),
     threads: parseCount(read(env, serverSettings.threads), serverSettings.threads, 0, 0),
+    allowedOrigins: [...parseList(read(env, serverSettings.origins)), ...LOOPBACK_ORIGINS],
   };
 }
 

@@ -37,6 +37,7 @@ async function main(): Promise<void> {
   });
   const backend = engineBackend(packageInfo().root);
   const app = createApp({
+    allowedOrigins: config.allowedOrigins,
     store,
     distribution,
     scheduler,

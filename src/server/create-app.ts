@@ -4,6 +4,7 @@ import { RunnerError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import type { ModelDistribution } from '../distribution/model-distribution.js';
 import type { ModelStore } from '../store/model-store.js';
+import { originGuard } from './origin-guard.js';
 import { asRunnerError, renderError } from './render-error.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
 import { inferenceRoutes } from './openai/inference-routes.js';
@@ -14,6 +15,8 @@ import { rootRoutes } from './routes/root-routes.js';
 import type { ServerEnv } from './server-env.js';
 
 export interface AppDeps extends EngineRouteDeps {
+  /** Browser origins allowed to call the runner (DMR_ORIGINS and DMR's loopback defaults). */
+  allowedOrigins: readonly string[];
   store: ModelStore;
   distribution: ModelDistribution;
   scheduler: Scheduler;
@@ -71,6 +74,7 @@ export function createApp(deps: AppDeps): { fetch: (request: Request) => Promise
     c.set('errorStyle', 'text');
     await next();
   });
+  app.use(originGuard(deps.allowedOrigins));
   app.route(DESKTOP_PREFIX, api(deps));
   app.route('/', api(deps));
   app.notFound(() => renderError(new RunnerError('not_found', '404 page not found'), 'text'));

@@ -7,6 +7,7 @@ export type ErrorStyle = 'text' | 'openai';
 const openAITypes: Partial<Record<ErrorCode, string>> = {
   not_found: 'not_found_error',
   unauthorized: 'authentication_error',
+  forbidden: 'permission_error',
   conflict: 'conflict_error',
   unavailable: 'service_unavailable_error',
   internal: 'server_error',

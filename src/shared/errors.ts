@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'not_found'
   | 'conflict'
   | 'unauthorized'
+  | 'forbidden'
   | 'payload_too_large'
   | 'unsupported_model'
   | 'context_length_exceeded'
@@ -22,6 +23,7 @@ export const statusForCode: Readonly<Record<ErrorCode, number>> = {
   not_found: 404,
   conflict: 409,
   unauthorized: 401,
+  forbidden: 403,
   payload_too_large: 413,
   unsupported_model: 422,
   context_length_exceeded: 400,
