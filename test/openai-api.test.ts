@@ -149,10 +149,21 @@ describe('OpenAI API against the real runner', () => {
     expect(chunks.at(-1).usage.completion_tokens).toBe(3);
   });
 
-  it('loads without inferring for X-Preload-Only', async () => {
-    const response = await postJson(runner, '/v1/chat/completions', { model: 'ai/tiny', messages: [{ role: 'user', content: 'x' }] }, { headers: { 'x-preload-only': 'true' } });
-    expect(response.status).toBe(200);
-    expect(await response.text()).toBe('');
+  it("loads without inferring for X-Preload-Only, reading only the model, as DMR's run --detach sends it", async () => {
+    const preload = { 'x-preload-only': 'true' };
+    for (const [path, body] of [
+      ['/v1/chat/completions', { model: 'ai/tiny', messages: [] }],
+      ['/engines/v1/completions', { model: 'ai/tiny' }],
+      ['/engines/llama.cpp/v1/embeddings', { model: 'ai/tiny-embed' }],
+    ] as const) {
+      const response = await postJson(runner, path, body, { headers: preload });
+      expect(response.status, path).toBe(200);
+      expect(await response.text()).toBe('');
+    }
+    const unknown = await postJson(runner, '/v1/chat/completions', { model: 'ai/absent', messages: [] }, { headers: preload });
+    expect(unknown.status).toBe(404);
+    expect(((await unknown.json()) as { error: { code: string } }).error.code).toBe('model_not_found');
+    expect((await postJson(runner, '/v1/chat/completions', { messages: [] }, { headers: preload })).status).toBe(400);
   });
 
   it.each([

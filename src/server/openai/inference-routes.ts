@@ -17,7 +17,7 @@ import {
   textCompletionBody,
   textCompletionChunks,
 } from './openai-bodies.js';
-import { chatCompletionRequest, completionRequest, embeddingRequest } from './openai-schemas.js';
+import { chatCompletionRequest, completionRequest, embeddingRequest, preloadRequest } from './openai-schemas.js';
 import { sseResponse } from './sse-response.js';
 
 export interface InferenceRouteDeps {
@@ -36,15 +36,22 @@ const invalidMessage = { invalidMessage: 'invalid request' };
 type Respond = (engine: Engine, signal: AbortSignal) => Promise<Response>;
 
 /**
- * Serves a request on the model's engine: resolves the model, then either only loads it (a
- * preload-only request takes no slot) or leases a slot for the response's lifetime.
+ * `X-Preload-Only: true`, as DMR's CLI sends it for `run --detach` (`{"model": m, "messages": []}`):
+ * only `model` is read and checked, the model is loaded without taking a request slot, and the
+ * answer is 200 with an empty body. Other requests go on to the route's own validation.
  */
+function preloadOnly(deps: InferenceRouteDeps, mode: EngineMode): MiddlewareHandler<ServerEnv> {
+  return async (c, next) => {
+    if (c.req.header('x-preload-only') !== 'true') return next();
+    const { model } = await readJson(c, preloadRequest, invalidMessage);
+    await deps.scheduler.preload(await resolveModelTarget(deps.store, model), mode);
+    return c.body(null, 200);
+  };
+}
+
+/** Serves a request on the model's engine, with a slot leased for the response's lifetime. */
 async function serveOnEngine(c: Context<ServerEnv>, deps: InferenceRouteDeps, model: string, mode: EngineMode, respond: Respond): Promise<Response> {
   const target = await resolveModelTarget(deps.store, model);
-  if (c.req.header('x-preload-only') === 'true') {
-    await deps.scheduler.preload(target, mode);
-    return c.body(null, 200);
-  }
   const signal = c.req.raw.signal;
   const lease = await deps.scheduler.acquire(target, mode, signal);
   return leasedResponse(lease, signal, (engine) => respond(engine, signal));
@@ -64,7 +71,7 @@ async function* eventsOnly(runs: AsyncIterable<{ event: GenerationEvent }>): Asy
 export function inferenceRoutes(deps: InferenceRouteDeps): Hono<ServerEnv> {
   const app = new Hono<ServerEnv>();
 
-  app.post('/v1/chat/completions', openAIErrors, async (c) => {
+  app.post('/v1/chat/completions', openAIErrors, preloadOnly(deps, 'completion'), async (c) => {
     const body = await readJson(c, chatCompletionRequest, invalidMessage);
     return serveOnEngine(c, deps, body.model, 'completion', async (engine, signal) => {
       const meta = completionMeta('chatcmpl', body.model);
@@ -75,7 +82,7 @@ export function inferenceRoutes(deps: InferenceRouteDeps): Hono<ServerEnv> {
     });
   });
 
-  app.post('/v1/completions', openAIErrors, async (c) => {
+  app.post('/v1/completions', openAIErrors, preloadOnly(deps, 'completion'), async (c) => {
     const body = await readJson(c, completionRequest, invalidMessage);
     return serveOnEngine(c, deps, body.model, 'completion', async (engine, signal) => {
       const meta = completionMeta('cmpl', body.model);
@@ -86,7 +93,7 @@ export function inferenceRoutes(deps: InferenceRouteDeps): Hono<ServerEnv> {
     });
   });
 
-  app.post('/v1/embeddings', openAIErrors, async (c) => {
+  app.post('/v1/embeddings', openAIErrors, preloadOnly(deps, 'embedding'), async (c) => {
     const body = await readJson(c, embeddingRequest, invalidMessage);
     return serveOnEngine(c, deps, body.model, 'embedding', async (engine, signal) => {
       const inputs = typeof body.input === 'string' ? [body.input] : body.input;

@@ -64,3 +64,6 @@ export const embeddingRequest = z.object({
 export type ChatCompletionRequest = z.infer<typeof chatCompletionRequest>;
 export type CompletionRequest = z.infer<typeof completionRequest>;
 export type EmbeddingRequest = z.infer<typeof embeddingRequest>;
+
+/** A preload-only request: DMR reads nothing but the model. */
+export const preloadRequest = z.object({ model: z.string().min(1, 'model is required') });
