@@ -41,6 +41,11 @@ export const serverSettings = {
   maxQueue: { name: 'MODEL_RUNNER_MAX_QUEUE', default: '32', description: 'Requests that may wait per worker; beyond it they get 503 at once' },
   keepAlive: { name: 'MODEL_RUNNER_KEEP_ALIVE', default: '5m', description: 'Idle time before a worker unloads: a Go duration, 0 = at once, negative = never' },
   threads: { name: 'MODEL_RUNNER_THREADS', default: '0', description: 'CPU threads per worker; 0 lets the engine choose' },
+  apiKey: {
+    name: 'MODEL_RUNNER_API_KEY',
+    default: 'none',
+    description: 'When set, every route but GET / needs "Authorization: Bearer <key>" or "x-api-key: <key>" (printable ASCII, no spaces)',
+  },
   origins: {
     name: 'DMR_ORIGINS',
     default: '',
@@ -105,6 +110,7 @@ export interface ServerConfig {
   threads: number;
   /** Origins a browser page may call from: DMR_ORIGINS, then DMR's loopback defaults. */
   allowedOrigins: string[];
+  apiKey: string | undefined;
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -173,6 +179,13 @@ export function loadRegistryConfig(env: Env = process.env): RegistryConfig {
 /** DMR's defaults, as literal strings: `http://localhost:*` matches only an Origin spelled so. */
 const LOOPBACK_ORIGINS = ['localhost', '127.0.0.1', '0.0.0.0'].flatMap((host) => [`http://${host}`, `https://${host}`, `http://${host}:*`, `https://${host}:*`]);
 
+/** A key a client can send in a header: printable ASCII without spaces; unset or empty means none. */
+function parseApiKey(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (!/^[\x21-\x7e]+$/.test(value)) throw new Error(`${serverSettings.apiKey.name} must be printable ASCII without spaces`);
+  return value;
+}
+
 export function loadServerConfig(env: Env = process.env): ServerConfig {
   const socket = read(env, serverSettings.socket);
   return {
@@ -189,6 +202,7 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
     keepAliveMs: parseKeepAlive(read(env, serverSettings.keepAlive) || serverSettings.keepAlive.default),
     threads: parseCount(read(env, serverSettings.threads), serverSettings.threads, 0, 0),
     allowedOrigins: [...parseList(read(env, serverSettings.origins)), ...LOOPBACK_ORIGINS],
+    apiKey: parseApiKey(read(env, serverSettings.apiKey)),
   };
 }
 

@@ -38,6 +38,7 @@ async function main(): Promise<void> {
   const backend = engineBackend(packageInfo().root);
   const app = createApp({
     allowedOrigins: config.allowedOrigins,
+    apiKey: config.apiKey,
     store,
     distribution,
     scheduler,

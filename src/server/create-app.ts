@@ -4,6 +4,8 @@ import { RunnerError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import type { ModelDistribution } from '../distribution/model-distribution.js';
 import type { ModelStore } from '../store/model-store.js';
+import { apiKeyGuard } from './api-key-guard.js';
+import { errorStyleFor } from './error-style.js';
 import { originGuard } from './origin-guard.js';
 import { asRunnerError, renderError } from './render-error.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
@@ -17,6 +19,8 @@ import type { ServerEnv } from './server-env.js';
 export interface AppDeps extends EngineRouteDeps {
   /** Browser origins allowed to call the runner (DMR_ORIGINS and DMR's loopback defaults). */
   allowedOrigins: readonly string[];
+  /** When set, every route but the root page needs it (`MODEL_RUNNER_API_KEY`). */
+  apiKey: string | undefined;
   store: ModelStore;
   distribution: ModelDistribution;
   scheduler: Scheduler;
@@ -71,10 +75,11 @@ export function createApp(deps: AppDeps): { fetch: (request: Request) => Promise
   // Not strict, so the prefix alone (`/exp/vDD4.40/`) reaches the root page as Desktop answers it.
   const app = new Hono<ServerEnv>({ strict: false });
   app.use(async (c, next) => {
-    c.set('errorStyle', 'text');
+    c.set('errorStyle', errorStyleFor(c.req.path));
     await next();
   });
   app.use(originGuard(deps.allowedOrigins));
+  if (deps.apiKey !== undefined) app.use(apiKeyGuard(deps.apiKey, (path) => path === '/' || path === DESKTOP_PREFIX || path === `${DESKTOP_PREFIX}/`));
   app.route(DESKTOP_PREFIX, api(deps));
   app.route('/', api(deps));
   app.notFound(() => renderError(new RunnerError('not_found', '404 page not found'), 'text'));

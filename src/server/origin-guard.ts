@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import { RunnerError } from '../shared/errors.js';
+import { renderError } from './render-error.js';
 import type { ServerEnv } from './server-env.js';
 
 /**
@@ -15,7 +16,8 @@ export function originGuard(allowedOrigins: readonly string[]): MiddlewareHandle
   return async (c, next) => {
     const origin = c.req.header('origin');
     if (origin === undefined) return next();
-    if (!allowAll && !allowed.has(origin)) throw new RunnerError('forbidden', 'Origin not allowed');
+    // DMR refuses in front of every route, in Go's plain text whatever API the route speaks.
+    if (!allowAll && !allowed.has(origin)) return renderError(new RunnerError('forbidden', 'Origin not allowed'), 'text');
     if (c.req.method !== 'OPTIONS') {
       await next();
       // Set on the finished response: streamed ones are built without the context's headers.

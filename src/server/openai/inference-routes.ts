@@ -26,11 +26,6 @@ export interface InferenceRouteDeps {
   logger: Logger;
 }
 
-const openAIErrors: MiddlewareHandler<ServerEnv> = async (c, next) => {
-  c.set('errorStyle', 'openai');
-  await next();
-};
-
 const invalidMessage = { invalidMessage: 'invalid request' };
 
 type Respond = (engine: Engine, signal: AbortSignal) => Promise<Response>;
@@ -71,7 +66,7 @@ async function* eventsOnly(runs: AsyncIterable<{ event: GenerationEvent }>): Asy
 export function inferenceRoutes(deps: InferenceRouteDeps): Hono<ServerEnv> {
   const app = new Hono<ServerEnv>();
 
-  app.post('/v1/chat/completions', openAIErrors, preloadOnly(deps, 'completion'), async (c) => {
+  app.post('/v1/chat/completions', preloadOnly(deps, 'completion'), async (c) => {
     const body = await readJson(c, chatCompletionRequest, invalidMessage);
     return serveOnEngine(c, deps, body.model, 'completion', async (engine, signal) => {
       const meta = completionMeta('chatcmpl', body.model);
@@ -82,7 +77,7 @@ export function inferenceRoutes(deps: InferenceRouteDeps): Hono<ServerEnv> {
     });
   });
 
-  app.post('/v1/completions', openAIErrors, preloadOnly(deps, 'completion'), async (c) => {
+  app.post('/v1/completions', preloadOnly(deps, 'completion'), async (c) => {
     const body = await readJson(c, completionRequest, invalidMessage);
     return serveOnEngine(c, deps, body.model, 'completion', async (engine, signal) => {
       const meta = completionMeta('cmpl', body.model);
@@ -93,7 +88,7 @@ export function inferenceRoutes(deps: InferenceRouteDeps): Hono<ServerEnv> {
     });
   });
 
-  app.post('/v1/embeddings', openAIErrors, preloadOnly(deps, 'embedding'), async (c) => {
+  app.post('/v1/embeddings', preloadOnly(deps, 'embedding'), async (c) => {
     const body = await readJson(c, embeddingRequest, invalidMessage);
     return serveOnEngine(c, deps, body.model, 'embedding', async (engine, signal) => {
       const inputs = typeof body.input === 'string' ? [body.input] : body.input;
