@@ -1,6 +1,7 @@
 import type { Engine, EngineFactory, EngineMode } from '../engine/engine.js';
 import { abortable, throwIfAborted } from '../shared/abort.js';
 import { RunnerError } from '../shared/errors.js';
+import { once } from '../shared/once.js';
 import type { Logger } from '../shared/logger.js';
 import { formatGoDuration } from './go-duration.js';
 import { estimateMemoryBytes } from './memory-estimate.js';
@@ -244,14 +245,4 @@ export class Scheduler {
     const runners = [...this.#runners.values()];
     await Promise.all(runners.map(async (runner) => (await runner.ready.catch(() => undefined), this.#evict(runner))));
   }
-}
-
-function once(action: () => void): () => void {
-  let done = false;
-  return () => {
-    if (!done) {
-      done = true;
-      action();
-    }
-  };
 }

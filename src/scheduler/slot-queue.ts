@@ -1,5 +1,6 @@
-import { abortError, onAbort, throwIfAborted } from '../shared/abort.js';
+import { throwIfAborted } from '../shared/abort.js';
 import { RunnerError } from '../shared/errors.js';
+import { WaitLine } from '../shared/wait-line.js';
 
 /**
  * Admission to one worker: up to `parallel` requests run at once (one sequence each); up to
@@ -7,7 +8,7 @@ import { RunnerError } from '../shared/errors.js';
  */
 export class SlotQueue {
   #active = 0;
-  readonly #waiting: Array<{ resolve: () => void; reject: (error: unknown) => void }> = [];
+  readonly #line = new WaitLine();
 
   constructor(
     readonly parallel: number,
@@ -20,7 +21,7 @@ export class SlotQueue {
   }
 
   get waiting(): number {
-    return this.#waiting.length;
+    return this.#line.length;
   }
 
   /**
@@ -33,37 +34,19 @@ export class SlotQueue {
       this.#active++;
       return;
     }
-    if (this.#waiting.length >= this.maxQueue) {
-      throw new RunnerError('unavailable', `model ${this.name} is busy: ${this.#active} requests running and ${this.#waiting.length} waiting; try again later`);
+    if (this.#line.length >= this.maxQueue) {
+      throw new RunnerError('unavailable', `model ${this.name} is busy: ${this.#active} requests running and ${this.#line.length} waiting; try again later`);
     }
-    await new Promise<void>((resolve, reject) => {
-      const waiter = {
-        resolve: () => {
-          stopWatching();
-          resolve();
-        },
-        reject: (error: unknown) => {
-          stopWatching();
-          reject(error);
-        },
-      };
-      this.#waiting.push(waiter);
-      const stopWatching = onAbort(signal, () => {
-        this.#waiting.splice(this.#waiting.indexOf(waiter), 1);
-        reject(abortError(signal));
-      });
-    });
+    await this.#line.wait(signal);
   }
 
   /** Hands the slot straight to the next waiter, so the count never dips below what is running. */
   leave(): void {
-    const next = this.#waiting.shift();
-    if (next) next.resolve();
-    else this.#active--;
+    if (!this.#line.wakeNext()) this.#active--;
   }
 
   /** Fails everyone still waiting, e.g. when the worker died. */
   rejectWaiting(error: RunnerError): void {
-    for (const waiter of this.#waiting.splice(0)) waiter.reject(error);
+    this.#line.failAll(error);
   }
 }

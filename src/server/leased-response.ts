@@ -1,6 +1,7 @@
 import type { Engine } from '../engine/engine.js';
 import type { Lease } from '../scheduler/scheduler-types.js';
 import { onAbort } from '../shared/abort.js';
+import { once } from '../shared/once.js';
 import { streamBody } from './stream-body.js';
 
 /**
@@ -11,12 +12,7 @@ import { streamBody } from './stream-body.js';
  * before we got here.
  */
 export async function leasedResponse(lease: Lease, signal: AbortSignal, respond: (engine: Engine) => Promise<Response>): Promise<Response> {
-  let released = false;
-  const release = () => {
-    if (released) return;
-    released = true;
-    lease.release();
-  };
+  const release = once(() => lease.release());
   const stopWatching = onAbort(signal, release);
   const end = () => {
     stopWatching();

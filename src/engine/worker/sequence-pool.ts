@@ -1,5 +1,6 @@
 import type { LlamaContext, LlamaContextSequence, Token } from 'node-llama-cpp';
-import { abortError, onAbort } from '../../shared/abort.js';
+import { abortError } from '../../shared/abort.js';
+import { WaitLine } from '../../shared/wait-line.js';
 
 /**
  * The context's sequences, handed to one request at a time. A returned sequence keeps its KV
@@ -9,7 +10,7 @@ import { abortError, onAbort } from '../../shared/abort.js';
  */
 export class SequencePool {
   readonly #free: LlamaContextSequence[] = [];
-  readonly #waiting: Array<() => void> = [];
+  readonly #line = new WaitLine();
   #active = 0;
 
   constructor(context: LlamaContext) {
@@ -25,10 +26,10 @@ export class SequencePool {
    * that goes away while waiting leaves the line, so its prompt is never evaluated for nobody.
    */
   async acquire(prompt: readonly Token[], signal: AbortSignal): Promise<LlamaContextSequence> {
-    while (this.#free.length === 0) await this.#turn(signal);
+    while (this.#free.length === 0) await this.#line.wait(signal);
     if (signal.aborted) {
       // Our turn came as we left: pass it on, or the free sequence would wait for the next release.
-      this.#waiting.shift()?.();
+      this.#line.wakeNext();
       throw abortError(signal);
     }
     let best = 0;
@@ -41,24 +42,10 @@ export class SequencePool {
     return this.#free.splice(best, 1)[0]!;
   }
 
-  #turn(signal: AbortSignal): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      const waiter = () => {
-        stopWatching();
-        resolve();
-      };
-      this.#waiting.push(waiter);
-      const stopWatching = onAbort(signal, () => {
-        this.#waiting.splice(this.#waiting.indexOf(waiter), 1);
-        reject(abortError(signal));
-      });
-    });
-  }
-
   release(sequence: LlamaContextSequence): void {
     this.#active--;
     this.#free.push(sequence);
-    this.#waiting.shift()?.();
+    this.#line.wakeNext();
   }
 }
 
