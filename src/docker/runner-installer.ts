@@ -42,6 +42,26 @@ export interface InstalledRunner {
   created: boolean;
 }
 
+/** What install reads of the daemon's `/info`. */
+interface EngineInfo {
+  SecurityOptions?: string[];
+  Runtimes?: Record<string, unknown>;
+}
+
+type GpuRequest = Pick<Docker.HostConfig, 'DeviceRequests' | 'Runtime'>;
+
+/** DMR skips the gateway binding on a rootless daemon, whose gateway is inside rootlesskit's namespace. */
+function rootless(engine: EngineInfo): boolean {
+  return (engine.SecurityOptions ?? []).some((option) => option.includes('rootless'));
+}
+
+function gpuRequest(engine: EngineInfo, gpu: GpuChoice): GpuRequest {
+  if (gpu === 'none') return {};
+  const nvidia = engine.Runtimes?.nvidia !== undefined;
+  if (!nvidia && gpu === 'cuda') throw new RunnerError('unavailable', 'this Docker Engine has no nvidia runtime: install the NVIDIA Container Toolkit, or use --gpu none');
+  return nvidia ? { DeviceRequests: [{ Count: -1, Capabilities: [['gpu']] }], Runtime: 'nvidia' } : {};
+}
+
 const PROXY_CA = '/usr/local/share/ca-certificates/proxy-ca.crt';
 const READY_TIMEOUT_MS = 30_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -75,18 +95,28 @@ export class RunnerInstaller {
   async install(options: InstallOptions): Promise<InstalledRunner> {
     const port = options.port ?? RUNNER_PORT;
     const host = options.host ?? '127.0.0.1';
-    const existing = await this.running();
-    if (existing) return this.#describe(existing.Id, host, port, false);
-    await this.#removeStopped();
+    const gateway = await bridgeGateway(this.docker);
+    const installed = (id: string, created: boolean): InstalledRunner => ({
+      id,
+      hostUrl: `http://${host}:${port}`,
+      containerUrl: gateway ? `http://${gateway}:${port}/engines/v1/` : undefined,
+      created,
+    });
+    const controllers = await this.controllers();
+    const existing = controllers.find((container) => container.State === 'running');
+    if (existing) return installed(existing.Id, false);
+    // Stopped controllers are pruned first, as DMR's CLI does; models stay in their volume.
+    for (const stopped of controllers) await this.docker.getContainer(stopped.Id).remove({ force: true });
     await this.#checkImage(options.image);
-    const gateway = host === '127.0.0.1' && !(await this.#rootless()) ? await bridgeGateway(this.docker) : undefined;
-    const bindings = [{ HostIp: host, HostPort: String(port) }, ...(gateway ? [{ HostIp: gateway, HostPort: String(port) }] : [])];
-    const container = await this.#create(options, port, bindings);
-    if (!container) return this.#waitForOther(host, port);
+    const engine = (await this.docker.info()) as EngineInfo;
+    const onGateway = host === '127.0.0.1' && gateway !== undefined && !rootless(engine);
+    const bindings = [{ HostIp: host, HostPort: String(port) }, ...(onGateway ? [{ HostIp: gateway, HostPort: String(port) }] : [])];
+    const container = await this.#create(options, port, bindings, gpuRequest(engine, options.gpu ?? 'auto'));
+    if (!container) return installed(await this.#waitForOther(host, port), false);
     await this.#copyDockerConfig(container, options.dockerConfigDir);
     await this.#start(container, host, port);
     await this.#waitUntilReady(host, port);
-    return this.#describe(container.id, host, port, true);
+    return installed(container.id, true);
   }
 
   /** Removes every controller container; with `models`, the model volume too. */
@@ -101,10 +131,6 @@ export class RunnerInstaller {
     for (const info of await this.controllers()) if (info.State === 'running') await this.docker.getContainer(info.Id).stop();
   }
 
-  async #removeStopped(): Promise<void> {
-    for (const info of await this.controllers()) await this.docker.getContainer(info.Id).remove({ force: true });
-  }
-
   async #checkImage(image: string): Promise<void> {
     try {
       await this.docker.getImage(image).inspect();
@@ -112,11 +138,6 @@ export class RunnerInstaller {
       if (statusOf(error) !== 404) throw error;
       throw new RunnerError('not_found', `the runner image ${image} is not on this Docker Engine: build it with "npm run image", or set MODEL_RUNNER_IMAGE to one that is`);
     }
-  }
-
-  async #rootless(): Promise<boolean> {
-    const info = (await this.docker.info()) as { SecurityOptions?: string[] };
-    return (info.SecurityOptions ?? []).some((option) => option.includes('rootless'));
   }
 
   async #modelsVolume(): Promise<string> {
@@ -127,16 +148,8 @@ export class RunnerInstaller {
     return MODELS_VOLUME;
   }
 
-  async #gpuRequest(gpu: GpuChoice): Promise<Pick<Docker.HostConfig, 'DeviceRequests' | 'Runtime'>> {
-    if (gpu === 'none') return {};
-    const info = (await this.docker.info()) as { Runtimes?: Record<string, unknown> };
-    const nvidia = info.Runtimes?.nvidia !== undefined;
-    if (!nvidia && gpu === 'cuda') throw new RunnerError('unavailable', 'this Docker Engine has no nvidia runtime: install the NVIDIA Container Toolkit, or use --gpu none');
-    return nvidia ? { DeviceRequests: [{ Count: -1, Capabilities: [['gpu']] }], Runtime: 'nvidia' } : {};
-  }
-
   /** Undefined when another install created the container first (DMR tolerates concurrent installs). */
-  async #create(options: InstallOptions, port: number, bindings: Array<{ HostIp: string; HostPort: string }>): Promise<Docker.Container | undefined> {
+  async #create(options: InstallOptions, port: number, bindings: Array<{ HostIp: string; HostPort: string }>, gpu: GpuRequest): Promise<Docker.Container | undefined> {
     const volume = await this.#modelsVolume();
     const env = { ...options.env, MODEL_RUNNER_PORT: String(port), MODEL_RUNNER_ENVIRONMENT: 'moby', ...(options.proxyCert ? { NODE_EXTRA_CA_CERTS: PROXY_CA } : {}) };
     const mounts: Docker.MountSettings[] = [{ Type: 'volume', Source: volume, Target: MODELS_PATH }];
@@ -152,7 +165,7 @@ export class RunnerInstaller {
           RestartPolicy: { Name: 'always' },
           Mounts: mounts,
           PortBindings: { [`${port}/tcp`]: bindings },
-          ...(await this.#gpuRequest(options.gpu ?? 'auto')),
+          ...gpu,
         },
       });
     } catch (error) {
@@ -202,15 +215,11 @@ export class RunnerInstaller {
     throw new RunnerError('unavailable', 'standalone model runner took too long to initialize');
   }
 
-  async #waitForOther(host: string, port: number): Promise<InstalledRunner> {
+  /** The id of the runner a concurrent install started, once it serves. */
+  async #waitForOther(host: string, port: number): Promise<string> {
     await this.#waitUntilReady(host, port);
     const running = await this.running();
     if (!running) throw new RunnerError('unavailable', 'another install of the runner did not start it');
-    return this.#describe(running.Id, host, port, false);
-  }
-
-  async #describe(id: string, host: string, port: number, created: boolean): Promise<InstalledRunner> {
-    const gateway = await bridgeGateway(this.docker);
-    return { id, hostUrl: `http://${host}:${port}`, containerUrl: gateway ? `http://${gateway}:${port}/engines/v1/` : undefined, created };
+    return running.Id;
   }
 }
