@@ -31,6 +31,12 @@ export interface AppDeps extends EngineRouteDeps {
 /** Docker Desktop serves the same API under this prefix; clients written for it work here too. */
 export const DESKTOP_PREFIX = '/exp/vDD4.40';
 
+/** A request's path as the API routes see it: Desktop's prefix taken off. */
+function apiPath(path: string): string {
+  if (path === DESKTOP_PREFIX) return '/';
+  return path.startsWith(`${DESKTOP_PREFIX}/`) ? path.slice(DESKTOP_PREFIX.length) : path;
+}
+
 const BACKENDS = new Set(['llama.cpp']);
 
 /** nginx's status for a request whose client closed the connection; nobody reads it, logs may. */
@@ -75,11 +81,11 @@ export function createApp(deps: AppDeps): { fetch: (request: Request) => Promise
   // Not strict, so the prefix alone (`/exp/vDD4.40/`) reaches the root page as Desktop answers it.
   const app = new Hono<ServerEnv>({ strict: false });
   app.use(async (c, next) => {
-    c.set('errorStyle', errorStyleFor(c.req.path));
+    c.set('errorStyle', errorStyleFor(apiPath(c.req.path)));
     await next();
   });
   app.use(originGuard(deps.allowedOrigins));
-  if (deps.apiKey !== undefined) app.use(apiKeyGuard(deps.apiKey, (path) => path === '/' || path === DESKTOP_PREFIX || path === `${DESKTOP_PREFIX}/`));
+  if (deps.apiKey !== undefined) app.use(apiKeyGuard(deps.apiKey, (path) => apiPath(path) === '/'));
   app.route(DESKTOP_PREFIX, api(deps));
   app.route('/', api(deps));
   app.notFound(() => renderError(new RunnerError('not_found', '404 page not found'), 'text'));
