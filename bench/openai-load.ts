@@ -70,7 +70,7 @@ export async function streamOnce(options: LoadOptions, seed: number): Promise<St
   return { tokens, ttftMs: (firstToken ?? ended) - started, totalMs: ended - started };
 }
 
-function percentile(values: number[], p: number): number {
+export function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.round(p * (sorted.length - 1)))] ?? NaN;
 }

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postJson, runnerWithTinyModels } from './helpers/packaged-runner.js';
+import { enginePs, postJson, runnerWithTinyModels } from './helpers/packaged-runner.js';
 import type { RunningRunner } from './helpers/runner-process.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -55,8 +55,7 @@ describe.skipIf(!existsSync(CHROMIUM))('origin checks seen from a real browser',
 
   it("refuses a page on another origin whose fetch tries to unload the runner's models", async () => {
     expect(await renderedBody(attackerPage.origin)).toBe('refused TypeError');
-    const ps = (await (await fetch(`${runner.url}/engines/ps`)).json()) as { model_name: string }[];
-    expect(ps.map((row) => row.model_name)).toEqual(['ai/tiny']);
+    expect((await enginePs(runner)).map((row) => row.model_name)).toEqual(['ai/tiny']);
   });
 
   it('serves a page from an allowed origin', async () => {

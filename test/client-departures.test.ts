@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postJson, runnerWithTinyModels } from './helpers/packaged-runner.js';
-import type { RunningRunner } from './helpers/runner-process.js';
+import type { RunnerStatus } from '../src/scheduler/scheduler-types.js';
+import { enginePs, postJson, runnerWithTinyModels } from './helpers/packaged-runner.js';
+import { errorLogLines, type RunningRunner } from './helpers/runner-process.js';
 
 const chat = (extra: Record<string, unknown> = {}) => ({
   model: 'ai/tiny',
@@ -25,21 +26,15 @@ async function impatient(runner: RunningRunner, path: string, body: unknown, ms:
   }
 }
 
-async function ps(runner: RunningRunner): Promise<{ model_name: string; in_use?: boolean }[]> {
-  return (await (await fetch(`${runner.url}/engines/ps`)).json()) as { model_name: string; in_use?: boolean }[];
-}
-
 /** Slots are freed within a moment of the last client leaving; waits that moment, no longer. */
-async function settled(runner: RunningRunner): Promise<{ model_name: string; in_use?: boolean }[]> {
+async function settled(runner: RunningRunner): Promise<RunnerStatus[]> {
   for (let waited = 0; waited < 2_000; waited += 50) {
-    const rows = await ps(runner);
+    const rows = await enginePs(runner);
     if (!rows.some((row) => row.in_use)) return rows;
     await sleep(50);
   }
-  return ps(runner);
+  return enginePs(runner);
 }
-
-const errorLines = (runner: RunningRunner) => runner.logs.filter((line) => /"level":(50|60)/.test(line));
 
 describe('clients that leave', () => {
   let runner: RunningRunner;
@@ -62,7 +57,7 @@ describe('clients that leave', () => {
     const next = await postJson(runner, '/v1/chat/completions', chat(), { signal: AbortSignal.timeout(15_000) });
     expect(next.status).toBe(200);
     expect(await (await postJson(runner, '/engines/unload', { all: true })).json()).toEqual({ unloaded_runners: 1 });
-    expect(errorLines(runner)).toEqual([]);
+    expect(errorLogLines(runner)).toEqual([]);
   });
 
   it('never hold an embedding slot after leaving', async () => {
@@ -70,7 +65,7 @@ describe('clients that leave', () => {
     await Promise.all(Array.from({ length: 12 }, () => impatient(runner, '/v1/embeddings', { model: 'ai/tiny-embed', input: inputs }, Math.random() * 300)));
     expect((await settled(runner)).filter((row) => row.in_use)).toEqual([]);
     expect((await postJson(runner, '/v1/embeddings', { model: 'ai/tiny-embed', input: 'still here' })).status).toBe(200);
-    expect(errorLines(runner)).toEqual([]);
+    expect(errorLogLines(runner)).toEqual([]);
   });
 
   it('free the slot of a request the worker refuses after it was leased', async () => {

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postJson, runnerWithTinyModels } from './helpers/packaged-runner.js';
+import { enginePs, postJson, runnerWithTinyModels } from './helpers/packaged-runner.js';
 import type { RunningRunner } from './helpers/runner-process.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function waitForPs(runner: RunningRunner, predicate: (rows: { model_name: string; loading?: boolean }[]) => boolean) {
   for (let waited = 0; waited < 20_000; waited += 100) {
-    const rows = (await (await fetch(`${runner.url}/engines/ps`)).json()) as { model_name: string; loading?: boolean }[];
+    const rows = await enginePs(runner);
     if (predicate(rows)) return rows;
     await sleep(100);
   }
@@ -67,7 +67,7 @@ describe('engine API', () => {
     expect(await some.json()).toEqual({ unloaded_runners: 1 });
     const all = await postJson(runner, '/engines/unload', { all: true });
     expect(await all.json()).toEqual({ unloaded_runners: 1 });
-    expect(await (await fetch(`${runner.url}/engines/ps`)).json()).toEqual([]);
+    expect(await enginePs(runner)).toEqual([]);
     expect(await (await fetch(`${runner.url}/engines/_configure`)).json()).toEqual([]);
     const malformed = await fetch(`${runner.url}/engines/unload`, { method: 'POST', body: '{' });
     expect(malformed.status).toBe(400);

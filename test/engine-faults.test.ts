@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatedModel } from './helpers/models.js';
 import { npmRun } from './helpers/run-command.js';
-import { postJson, runnerWithTinyModels } from './helpers/packaged-runner.js';
+import { enginePs, postJson, runnerWithTinyModels } from './helpers/packaged-runner.js';
 import type { RunningRunner } from './helpers/runner-process.js';
 import { isAlive, workerPids } from './helpers/worker-processes.js';
 
@@ -22,7 +22,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 async function startedWorker(runner: RunningRunner, previous: number): Promise<number> {
   for (let waited = 0; waited < 30_000; waited += 100) {
     const [pid] = (await workerPids(runner.process.pid!)).filter((candidate) => candidate !== previous && isAlive(candidate));
-    const ps = (await (await fetch(`${runner.url}/engines/ps`)).json()) as { loading?: boolean }[];
+    const ps = await enginePs(runner);
     if (pid !== undefined && ps.length > 0 && !ps.some((row) => row.loading)) return pid;
     await sleep(100);
   }
@@ -115,9 +115,9 @@ describe('idle unload', () => {
     await using runner = await runnerWithTinyModels({ env: { MODEL_RUNNER_KEEP_ALIVE: '500ms' } });
     expect((await postJson(runner, '/v1/chat/completions', short)).status).toBe(200);
     const [pid] = await workerPids(runner.process.pid!);
-    expect(await (await fetch(`${runner.url}/engines/ps`)).json()).toEqual([expect.objectContaining({ model_name: 'ai/tiny', keep_alive: '0.5s' })]);
+    expect(await enginePs(runner)).toEqual([expect.objectContaining({ model_name: 'ai/tiny', keep_alive: '0.5s' })]);
     await sleep(1500);
-    expect(await (await fetch(`${runner.url}/engines/ps`)).json()).toEqual([]);
+    expect(await enginePs(runner)).toEqual([]);
     expect(isAlive(pid!)).toBe(false);
   });
 });

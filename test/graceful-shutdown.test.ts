@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postJson, runnerWithTinyModels } from './helpers/packaged-runner.js';
 import { progressLines } from './helpers/progress-lines.js';
 import { startRegistry, type RunningRegistry } from './helpers/registry-server.js';
-import { startRunner, type RunningRunner } from './helpers/runner-process.js';
+import { errorLogLines, startRunner, type RunningRunner } from './helpers/runner-process.js';
 import { isAlive, workerPids } from './helpers/worker-processes.js';
 
 const longStream = { model: 'ai/tiny', messages: [{ role: 'user', content: 'go on' }], max_tokens: 200, ignore_eos: true, stream: true };
@@ -66,7 +66,7 @@ describe('graceful shutdown under load', () => {
     expect(workers.filter(isAlive)).toEqual([]);
     const blobs = await readdir(join(runner.modelsPath, 'blobs', 'sha256'));
     expect(blobs.filter((name) => name.endsWith('.incomplete'))).toEqual([]);
-    expect(runner.logs.filter((line) => /"level":(50|60)/.test(line))).toEqual([]);
+    expect(errorLogLines(runner)).toEqual([]);
 
     const restarted = await startRunner({ modelsPath: runner.modelsPath });
     try {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postJson, runnerWithTinyModels } from './helpers/packaged-runner.js';
+import { enginePs, postJson, runnerWithTinyModels } from './helpers/packaged-runner.js';
 import { startRunner, type RunningRunner } from './helpers/runner-process.js';
 
 const evil = 'http://evil.example';
@@ -41,8 +41,7 @@ describe('origin checks with the default origins', () => {
       expect(await refused.text()).toBe('Origin not allowed\n');
       expect(refused.headers.get('access-control-allow-origin')).toBeNull();
     }
-    const ps = (await (await fetch(`${runner.url}/engines/ps`)).json()) as { model_name: string }[];
-    expect(ps.map((row) => row.model_name)).toEqual(['ai/tiny']);
+    expect((await enginePs(runner)).map((row) => row.model_name)).toEqual(['ai/tiny']);
   });
 
   it("answers DMR's loopback origins, compared literally, with Access-Control-Allow-Origin", async () => {

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Model, ProgressMessage } from '../src/api/dmr-types.js';
 import { startCountingProxy, type CountingProxy } from './helpers/counting-proxy.js';
 import { registryErrorBody, startFakeRegistry, type FakeRegistry } from './helpers/fake-registry.js';
+import { freePort } from './helpers/free-port.js';
 import { generatedModel } from './helpers/models.js';
 import { postJson } from './helpers/packaged-runner.js';
 import { progressLines } from './helpers/progress-lines.js';
@@ -141,14 +141,6 @@ async function modelId(runner: RunningRunner, reference: string): Promise<string
   return ((await response.json()) as Model).id;
 }
 
-/** A loopback port that was free a moment ago, so connecting to it is refused. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 const pullFailures = (runner: RunningRunner) => runner.logs.filter((line) => line.includes('"msg":"pull failed"')).length;
 
@@ -383,7 +375,7 @@ describe('pull faults', () => {
 
     it.each([
       ['port 1', async () => '127.0.0.1:1'],
-      ['a port nothing listens on', async () => `127.0.0.1:${await closedPort()}`],
+      ['a port nothing listens on', async () => `127.0.0.1:${await freePort()}`],
     ])('answers 500 naming the host when the registry cannot be reached (%s)', async (_, host) => {
       const registryHost = await host();
       const before = await storeState(target);

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDocker } from '../src/docker/docker-connection.js';
 import { RunnerInstaller, type InstallOptions } from '../src/docker/runner-installer.js';
 import { isRunnerError } from '../src/shared/errors.js';
+import { freePort } from './helpers/free-port.js';
 import { generatedModel } from './helpers/models.js';
 import { npmRun } from './helpers/run-command.js';
 import { BUILD_TIMEOUT_MS, buildTestImage, docker, engineDown, localBaseImage } from './helpers/runner-image.js';
@@ -16,15 +17,6 @@ const down = await engineDown();
 const occupied = down ? undefined : await docker('ps', '-aq', '--filter', 'name=^docker-model-runner$');
 if (down) console.warn(`runner installer tests skipped: \`docker info\` failed (${down}); scripts/docker-engine.sh starts an engine`);
 if (occupied) console.warn('runner installer tests skipped: a docker-model-runner container already exists here');
-
-/** A port free on every host address, so both bindings (loopback and the bridge gateway) can take it. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '0.0.0.0', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 interface Inspected {
   Name: string;
@@ -55,7 +47,8 @@ describe.skipIf(down !== undefined || Boolean(occupied))('installing the runner 
     installer = new RunnerInstaller(await connectDocker(DOCKER_HOST));
     configDir = await mkdtemp(join(tmpdir(), 'docker-config-'));
     await writeFile(join(configDir, 'config.json'), JSON.stringify({ auths: { 'localhost:5000': { auth: Buffer.from('u:p').toString('base64') } } }));
-    options = { image: await buildTestImage(), port: await freePort(), dockerConfigDir: configDir };
+    // Free on every address, so both bindings (loopback and the bridge gateway) can take it.
+    options = { image: await buildTestImage(), port: await freePort('0.0.0.0'), dockerConfigDir: configDir };
   }, BUILD_TIMEOUT_MS);
 
   afterAll(async () => {

@@ -196,6 +196,16 @@ describe('Scheduler: clients that leave hold no slot', () => {
     return lease !== undefined;
   }
 
+  /** One slot, taken; behind it a request whose client is about to leave. */
+  async function oneRunningOneQueued() {
+    const { scheduler } = setup({ parallel: 1, maxQueue: 1 });
+    const running = await scheduler.acquire(model('a'), 'completion', signal);
+    const leaving = new AbortController();
+    const queued = scheduler.acquire(model('a'), 'completion', leaving.signal);
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    return { scheduler, running, leaving, queued };
+  }
+
   it('refuses a request whose client already left, with an Error, before taking a slot', async () => {
     const { scheduler } = setup({ parallel: 1 });
     const refused = await scheduler.acquire(model('a'), 'completion', departed()).catch((error: unknown) => error);
@@ -214,11 +224,7 @@ describe('Scheduler: clients that leave hold no slot', () => {
   });
 
   it('takes a client that leaves while queued out of the queue', async () => {
-    const { scheduler } = setup({ parallel: 1, maxQueue: 1 });
-    const running = await scheduler.acquire(model('a'), 'completion', signal);
-    const leaving = new AbortController();
-    const queued = scheduler.acquire(model('a'), 'completion', leaving.signal);
-    await new Promise((resolve) => setTimeout(resolve, 1));
+    const { scheduler, running, leaving, queued } = await oneRunningOneQueued();
     leaving.abort();
     await expect(queued).rejects.toBeInstanceOf(Error);
     running.release();
@@ -226,11 +232,7 @@ describe('Scheduler: clients that leave hold no slot', () => {
   });
 
   it('passes on a slot granted to a client that left in the same tick', async () => {
-    const { scheduler } = setup({ parallel: 1, maxQueue: 1 });
-    const running = await scheduler.acquire(model('a'), 'completion', signal);
-    const leaving = new AbortController();
-    const queued = scheduler.acquire(model('a'), 'completion', leaving.signal);
-    await new Promise((resolve) => setTimeout(resolve, 1));
+    const { scheduler, running, leaving, queued } = await oneRunningOneQueued();
     running.release();
     leaving.abort();
     await expect(queued).rejects.toBeInstanceOf(Error);

@@ -1,5 +1,6 @@
 import { generatedModel } from './models.js';
 import { npmRun } from './run-command.js';
+import type { RunnerStatus } from '../../src/scheduler/scheduler-types.js';
 import { startRunner, type RunningRunner, type StartOptions } from './runner-process.js';
 
 /** A runner with the tiny chat model as `ai/tiny` and the tiny embedding model as `ai/tiny-embed`. */
@@ -18,4 +19,9 @@ export async function postJson(runner: RunningRunner, path: string, body: unknow
     body: JSON.stringify(body),
     ...(init.signal ? { signal: init.signal } : {}),
   });
+}
+
+/** The runner's `GET /engines/ps`: which workers run, loading or in use. */
+export async function enginePs(runner: RunningRunner): Promise<RunnerStatus[]> {
+  return (await (await fetch(`${runner.url}/engines/ps`)).json()) as RunnerStatus[];
 }

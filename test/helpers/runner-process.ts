@@ -86,3 +86,8 @@ export async function startRunner(options: StartOptions = {}): Promise<RunningRu
     },
   };
 }
+
+/** The runner's log lines at pino's error and fatal levels. */
+export function errorLogLines(runner: RunningRunner): string[] {
+  return runner.logs.filter((line) => /"level":(50|60)/.test(line));
+}

@@ -1,13 +1,10 @@
+import { percentile } from '../../bench/openai-load.js';
+
 export interface MemorySample {
   /** Milliseconds since the soak started. */
   at: number;
   runnerMiB: number;
   workersMiB: number;
-}
-
-export function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.round(p * (sorted.length - 1)))] ?? NaN;
 }
 
 interface Drift {

@@ -6,14 +6,15 @@
  */
 import { parseArgs } from 'node:util';
 import { generatedModel } from '../helpers/models.js';
-import { postJson, runnerWithTinyModels } from '../helpers/packaged-runner.js';
+import { enginePs, postJson, runnerWithTinyModels } from '../helpers/packaged-runner.js';
 import { residentMiB } from '../helpers/process-memory.js';
 import { npmRun } from '../helpers/run-command.js';
-import type { RunningRunner } from '../helpers/runner-process.js';
+import { errorLogLines, type RunningRunner } from '../helpers/runner-process.js';
 import { isAlive, workerPids } from '../helpers/worker-processes.js';
 import { runnerInspectors, type RunnerInspectors } from './runner-inspector.js';
 import { nextRequest, seededRandom, type Outcome, type SoakTarget } from './soak-clients.js';
-import { memoryDrift, percentile, type MemorySample } from './soak-stats.js';
+import { percentile } from '../../bench/openai-load.js';
+import { memoryDrift, type MemorySample } from './soak-stats.js';
 
 const { values } = parseArgs({
   options: {
@@ -30,10 +31,6 @@ const KEEP_ALIVE_S = 10;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const problems: string[] = [];
 const check = (ok: boolean, problem: string) => ok || problems.push(problem);
-
-async function ps(runner: RunningRunner): Promise<{ model_name: string; in_use?: boolean }[]> {
-  return (await (await fetch(`${runner.url}/engines/ps`)).json()) as { model_name: string; in_use?: boolean }[];
-}
 
 async function sampleMemory(runner: RunningRunner, inspectors: RunnerInspectors, at: number): Promise<MemorySample> {
   await inspectors.collectGarbage();
@@ -64,12 +61,12 @@ async function soak(runner: RunningRunner, target: SoakTarget): Promise<{ outcom
 
 async function slotsAndIdleUnload(runner: RunningRunner): Promise<void> {
   await sleep(500);
-  const busy = (await ps(runner)).filter((row) => row.in_use);
+  const busy = (await enginePs(runner)).filter((row) => row.in_use);
   check(busy.length === 0, `slots still in use after every client finished: ${JSON.stringify(busy)}`);
-  let rows = await ps(runner);
+  let rows = await enginePs(runner);
   for (let waited = 0; rows.length > 0 && waited < (KEEP_ALIVE_S + 10) * 1000; waited += 500) {
     await sleep(500);
-    rows = await ps(runner);
+    rows = await enginePs(runner);
   }
   check(rows.length === 0, `idle models not unloaded after their ${KEEP_ALIVE_S} s keep-alive: ${JSON.stringify(rows)}`);
 }
@@ -138,7 +135,7 @@ async function main(): Promise<void> {
     const { outcomes, memory } = await soak(runner, target);
     await slotsAndIdleUnload(runner);
     await shutdownUnderLoad(runner, target);
-    report(outcomes, memory, runner.logs.filter((line) => /"level":(50|60)/.test(line)));
+    report(outcomes, memory, errorLogLines(runner));
   } finally {
     await runner[Symbol.asyncDispose]();
   }

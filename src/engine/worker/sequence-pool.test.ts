@@ -20,14 +20,20 @@ const live = () => new AbortController().signal;
 const prompt = [1 as Token];
 const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
 
+/** A pool of one sequence, held; behind it a waiter that will leave and one that stays. */
+async function heldWithTwoWaiting() {
+  const pool = new SequencePool(contextWith(1));
+  const held = await pool.acquire(prompt, live());
+  const leaving = new AbortController();
+  const left = pool.acquire(prompt, leaving.signal);
+  const next = pool.acquire(prompt, live());
+  await tick();
+  return { pool, held, leaving, left, next };
+}
+
 describe('SequencePool', () => {
   it('takes a waiter that leaves out of the line, so the next one gets the sequence', async () => {
-    const pool = new SequencePool(contextWith(1));
-    const held = await pool.acquire(prompt, live());
-    const leaving = new AbortController();
-    const left = pool.acquire(prompt, leaving.signal);
-    const next = pool.acquire(prompt, live());
-    await tick();
+    const { pool, held, leaving, left, next } = await heldWithTwoWaiting();
     leaving.abort();
     await expect(left).rejects.toBeInstanceOf(Error);
     pool.release(held);
@@ -35,12 +41,7 @@ describe('SequencePool', () => {
   });
 
   it('passes a turn on when its waiter left in the same tick the sequence came free', async () => {
-    const pool = new SequencePool(contextWith(1));
-    const held = await pool.acquire(prompt, live());
-    const leaving = new AbortController();
-    const left = pool.acquire(prompt, leaving.signal);
-    const next = pool.acquire(prompt, live());
-    await tick();
+    const { pool, held, leaving, left, next } = await heldWithTwoWaiting();
     pool.release(held);
     leaving.abort();
     await expect(left).rejects.toBeInstanceOf(Error);
