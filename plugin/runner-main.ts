@@ -7,7 +7,7 @@ import { runnerCommand } from './commands/runner-lifecycle.js';
 async function main(): Promise<void> {
   const config = loadClientConfig();
   const installer = new RunnerInstaller(await connectDocker(config.dockerHost));
-  await runnerCommand(process.argv.slice(2), { installer, image: config.image, dockerConfigDir: config.registry.dockerConfigDir, env: config.runnerEnv, out: process.stdout });
+  await runnerCommand(process.argv.slice(2), { installer, image: config.image, dockerConfigDir: config.registry.dockerConfigDir, aliasSocket: config.aliasSocket, env: config.runnerEnv, out: process.stdout });
 }
 
 main().catch((error: unknown) => {

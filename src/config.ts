@@ -93,6 +93,11 @@ export const clientSettings = {
     default: 'unix:///var/run/docker.sock',
     description: 'Docker daemon the runner container is installed on (`unix://` or `tcp://`), as for the docker CLI',
   },
+  joinNetworks: {
+    name: 'MODEL_RUNNER_JOIN_NETWORKS',
+    default: 'true',
+    description: 'false: install no alias relay, so Compose networks reach the runner only through extra_hosts and the bridge gateway',
+  },
 } as const satisfies Record<string, SettingRow>;
 
 export interface ServerConfig {
@@ -210,6 +215,8 @@ export interface ClientConfig {
   host: string;
   image: string;
   dockerHost: string;
+  /** The daemon's socket on its own host, handed to the alias relay; undefined when opted out. */
+  aliasSocket: string | undefined;
   registry: RegistryConfig;
   /** What DMR's CLI hands an installed runner container from the host: proxies and registry mirrors. */
   runnerEnv: Record<string, string>;
@@ -217,11 +224,18 @@ export interface ClientConfig {
 
 const PASSED_TO_RUNNER = ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy', registrySettings.mirrors.name];
 
+/** A remote daemon's socket path is not ours to know; Docker's default is the usual answer. */
+function daemonSocket(dockerHost: string): string {
+  return dockerHost.startsWith('unix://') ? new URL(dockerHost).pathname : '/var/run/docker.sock';
+}
+
 export function loadClientConfig(env: Env = process.env): ClientConfig {
+  const dockerHost = read(env, clientSettings.dockerHost) || clientSettings.dockerHost.default;
   return {
     host: read(env, clientSettings.host) || clientSettings.host.default,
     image: read(env, clientSettings.image) || clientSettings.image.default,
-    dockerHost: read(env, clientSettings.dockerHost) || clientSettings.dockerHost.default,
+    dockerHost,
+    aliasSocket: parseBoolean(read(env, clientSettings.joinNetworks), clientSettings.joinNetworks) ? daemonSocket(dockerHost) : undefined,
     registry: loadRegistryConfig(env),
     runnerEnv: Object.fromEntries(PASSED_TO_RUNNER.flatMap((name) => (env[name] ? [[name, env[name]]] : []))),
   };

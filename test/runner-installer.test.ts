@@ -31,29 +31,72 @@ async function inspectRunner(): Promise<Inspected> {
 
 const chat = { model: 'ai/tiny', messages: [{ role: 'user', content: 'hi' }], max_tokens: 4 };
 
-/** A one-off container that POSTs a chat to `url` with Node's fetch and prints the status. */
-async function chatFromContainer(url: string, flags: string[]): Promise<string> {
-  const script = `fetch(${JSON.stringify(url)}, { method: 'POST', headers: { 'content-type': 'application/json' }, body: ${JSON.stringify(JSON.stringify(chat))} }).then((r) => console.log(r.status), (e) => console.log('failed', e.cause?.code ?? e.message))`;
+/**
+ * A one-off container that POSTs a chat to `url` with Node's fetch and prints the status. A name
+ * that does not resolve yet is tried again for up to `waitForNameMs`, as a service retries at start.
+ */
+async function chatFromContainer(url: string, flags: string[], waitForNameMs = 0): Promise<string> {
+  const script = `
+    const deadline = Date.now() + ${waitForNameMs};
+    const post = () => fetch(${JSON.stringify(url)}, { method: 'POST', headers: { 'content-type': 'application/json' }, body: ${JSON.stringify(JSON.stringify(chat))} });
+    const attempt = () => post().then((r) => console.log(r.status), (e) => {
+      const code = e.cause?.code ?? e.message;
+      if (code === 'ENOTFOUND' && Date.now() < deadline) return new Promise((r) => setTimeout(r, 100)).then(attempt);
+      console.log('failed', code);
+    });
+    attempt();`;
   return docker('run', '--rm', '--pull', 'never', ...flags, await localBaseImage(), 'node', '-e', script);
+}
+
+/** A network as Compose labels it, so the alias relay treats it as a project's. */
+async function composeNetwork(name: string, ...labels: string[]): Promise<void> {
+  await docker('network', 'create', '--label', `com.docker.compose.project=${name}`, '--label', 'com.docker.compose.network=default', ...labels.flatMap((label) => ['--label', label]), name);
+}
+
+/** Calls the runner's published port on loopback until stopped; counts the calls that failed. */
+function pollPublishedPort(port: number): { stop(): Promise<{ calls: number; failures: number }> } {
+  let running = true;
+  let calls = 0;
+  let failures = 0;
+  const loop = (async () => {
+    while (running) {
+      calls++;
+      const ok = await fetch(`http://127.0.0.1:${port}/models`).then((response) => response.ok, () => false);
+      if (!ok) failures++;
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return { calls, failures };
+    },
+  };
+}
+
+/** Names of the containers attached to a network. */
+async function attached(network: string): Promise<string[]> {
+  const [info] = JSON.parse(await docker('network', 'inspect', network)) as [{ Containers: Record<string, { Name: string }> }];
+  return Object.values(info.Containers).map((container) => container.Name);
 }
 
 describe.skipIf(down !== undefined || Boolean(occupied))('installing the runner container on Docker Engine', () => {
   let installer: RunnerInstaller;
   let options: InstallOptions;
   let configDir: string;
-  let network: string | undefined;
+  const networks: string[] = [];
 
   beforeAll(async () => {
     installer = new RunnerInstaller(await connectDocker(DOCKER_HOST));
     configDir = await mkdtemp(join(tmpdir(), 'docker-config-'));
     await writeFile(join(configDir, 'config.json'), JSON.stringify({ auths: { 'localhost:5000': { auth: Buffer.from('u:p').toString('base64') } } }));
     // Free on every address, so both bindings (loopback and the bridge gateway) can take it.
-    options = { image: await buildTestImage(), port: await freePort('0.0.0.0'), dockerConfigDir: configDir };
+    options = { image: await buildTestImage(), port: await freePort('0.0.0.0'), dockerConfigDir: configDir, aliasSocket: '/var/run/docker.sock' };
   }, BUILD_TIMEOUT_MS);
 
   afterAll(async () => {
     await installer?.uninstall({ models: true });
-    if (network) await docker('network', 'rm', network);
+    for (const network of networks) await docker('network', 'rm', network).catch(() => undefined);
     await rm(configDir, { recursive: true, force: true });
   });
 
@@ -89,10 +132,46 @@ describe.skipIf(down !== undefined || Boolean(occupied))('installing the runner 
   it('serves containers on the default bridge at the gateway, and on a user network as model-runner.docker.internal', async () => {
     await npmRun('package', ['--gguf', await generatedModel(), '--context-size', '512', 'ai/tiny'], { MODEL_RUNNER_HOST: `http://127.0.0.1:${options.port}` });
     expect(await chatFromContainer(`http://172.17.0.1:${options.port}/engines/v1/chat/completions`, [])).toBe('200');
-    network = `runner-test-${process.pid}`;
+    const network = `runner-test-${process.pid}`;
+    networks.push(network);
     await docker('network', 'create', network);
     const viaAlias = `http://model-runner.docker.internal:${options.port}/engines/v1/chat/completions`;
     expect(await chatFromContainer(viaAlias, ['--network', network, '--add-host', 'model-runner.docker.internal:host-gateway'])).toBe('200');
+  });
+
+  it("puts model-runner.docker.internal on a Compose project's network, without extra_hosts, and never disturbs the published port", async () => {
+    // `a…` sorts before `bridge`: joined by the runner itself, this network would take its published port.
+    const project = `a-runner-test-${process.pid}`;
+    networks.push(project);
+    await composeNetwork(project);
+    const poll = pollPublishedPort(options.port!);
+    const url = `http://model-runner.docker.internal:${options.port}/engines/v1/chat/completions`;
+    const status = await chatFromContainer(url, ['--network', project, '--label', `com.docker.compose.project=${project}`], 10_000);
+    const { calls, failures } = await poll.stop();
+    expect(status).toBe('200');
+    expect(calls).toBeGreaterThan(10);
+    expect(failures).toBe(0);
+  });
+
+  it("leaves a project's network once its last container stops, so the network can be removed", async () => {
+    const project = `runner-leave-test-${process.pid}`;
+    networks.push(project);
+    await composeNetwork(project);
+    const service = await docker('run', '-d', '--pull', 'never', '--network', project, '--label', `com.docker.compose.project=${project}`, await localBaseImage(), 'sleep', '600');
+    await expect.poll(() => attached(project), { timeout: 10_000 }).toContain('docker-model-runner-alias');
+    // As `compose down`: stop, remove, then remove the network at once.
+    await docker('rm', '-f', service);
+    await docker('network', 'rm', project);
+    expect(await docker('network', 'ls', '-q', '--filter', `name=^${project}$`)).toBe('');
+  });
+
+  it('stays off a project network labelled com.docker.model-runner.join=false', async () => {
+    const project = `runner-optout-test-${process.pid}`;
+    networks.push(project);
+    await composeNetwork(project, 'com.docker.model-runner.join=false');
+    const url = `http://model-runner.docker.internal:${options.port}/models`;
+    expect(await chatFromContainer(url, ['--network', project, '--label', `com.docker.compose.project=${project}`], 2_000)).toBe('failed ENOTFOUND');
+    expect(await attached(project)).toEqual([]);
   });
 
   it('keeps models in the volume across a reinstall', async () => {
@@ -140,7 +219,7 @@ describe.skipIf(down !== undefined || Boolean(occupied))('installing the runner 
   it('uninstalls with --models leaving no container and no model volume', async () => {
     await installer.install(options);
     expect((await npmRun('runner', ['uninstall', '--models'])).stdout).toBe('Model Runner container and its models removed\n');
-    expect(await docker('ps', '-aq', '--filter', 'label=com.docker.model-runner.role=controller')).toBe('');
+    expect(await docker('ps', '-aq', '--filter', 'label=com.docker.desktop.service')).toBe('');
     expect(await docker('volume', 'ls', '-q', '--filter', 'label=com.docker.model-runner.role=model-storage')).toBe('');
   });
 });

@@ -17,6 +17,7 @@ export interface RunnerLifecycleDeps {
   installer: RunnerInstaller;
   image: string;
   dockerConfigDir: string;
+  aliasSocket: string | undefined;
   /** Passed on to the runner container, as DMR's CLI passes the host's proxy settings and mirrors. */
   env: Readonly<Record<string, string>>;
   out: NodeJS.WritableStream;
@@ -40,6 +41,7 @@ function installOptions(argv: string[], deps: RunnerLifecycleDeps): InstallOptio
     dockerConfigDir: deps.dockerConfigDir,
     env: deps.env,
     gpu: gpu as GpuChoice,
+    ...(deps.aliasSocket === undefined ? {} : { aliasSocket: deps.aliasSocket }),
     ...(port === undefined ? {} : { port }),
     ...(values.host === undefined ? {} : { host: values.host }),
     ...(values['proxy-cert'] === undefined ? {} : { proxyCert: values['proxy-cert'] }),

@@ -5,6 +5,9 @@ import { RunnerError } from '../shared/errors.js';
 import { bridgeGateway } from './bridge-gateway.js';
 import { containerUser, putOwnedFile } from './container-files.js';
 import {
+  ALIAS_CONTAINER,
+  aliasFilter,
+  aliasLabels,
   controllerFilter,
   controllerLabels,
   MODELS_PATH,
@@ -30,6 +33,11 @@ export interface InstallOptions {
   proxyCert?: string;
   /** Passed to the runner as is: proxies, registry mirrors. */
   env?: Readonly<Record<string, string>>;
+  /**
+   * The daemon's socket, as a path on the daemon's host, for the alias relay that puts the runner's
+   * name on Compose networks; undefined installs no relay.
+   */
+  aliasSocket?: string;
 }
 
 export interface InstalledRunner {
@@ -104,7 +112,10 @@ export class RunnerInstaller {
     });
     const controllers = await this.controllers();
     const existing = controllers.find((container) => container.State === 'running');
-    if (existing) return installed(existing.Id, false);
+    if (existing) {
+      await this.#ensureAlias(options, port);
+      return installed(existing.Id, false);
+    }
     // Stopped controllers are pruned first, as DMR's CLI does; models stay in their volume.
     for (const stopped of controllers) await this.docker.getContainer(stopped.Id).remove({ force: true });
     await this.#checkImage(options.image);
@@ -116,19 +127,52 @@ export class RunnerInstaller {
     await this.#copyDockerConfig(container, options.dockerConfigDir);
     await this.#start(container, host, port);
     await this.#waitUntilReady(host, port);
+    await this.#ensureAlias(options, port);
     return installed(container.id, true);
   }
 
-  /** Removes every controller container; with `models`, the model volume too. */
+  /** Removes every controller container and its alias relay; with `models`, the model volume too. */
   async uninstall(options: { models?: boolean } = {}): Promise<void> {
-    for (const info of await this.controllers()) await this.docker.getContainer(info.Id).remove({ force: true, v: false });
+    for (const info of [...(await this.controllers()), ...(await this.#aliasRelays())]) await this.docker.getContainer(info.Id).remove({ force: true, v: false });
     if (!options.models) return;
     const { Volumes } = await this.docker.listVolumes({ filters: storageFilter });
     for (const volume of Volumes ?? []) await this.docker.getVolume(volume.Name).remove();
   }
 
   async stop(): Promise<void> {
-    for (const info of await this.controllers()) if (info.State === 'running') await this.docker.getContainer(info.Id).stop();
+    for (const info of [...(await this.#aliasRelays()), ...(await this.controllers())]) if (info.State === 'running') await this.docker.getContainer(info.Id).stop();
+  }
+
+  async #aliasRelays(): Promise<Docker.ContainerInfo[]> {
+    return this.docker.listContainers({ all: true, filters: aliasFilter });
+  }
+
+  /**
+   * The relay beside the runner (src/docker/alias-relay-main.ts), from the same image, as root:
+   * it holds the daemon's socket, which is root's power anyway, so the runner does not have to.
+   */
+  async #ensureAlias(options: InstallOptions, port: number): Promise<void> {
+    if (!options.aliasSocket) return;
+    const relays = await this.#aliasRelays();
+    if (relays.some((relay) => relay.State === 'running')) return;
+    for (const stopped of relays) await this.docker.getContainer(stopped.Id).remove({ force: true });
+    try {
+      const relay = await this.docker.createContainer({
+        name: ALIAS_CONTAINER,
+        Image: options.image,
+        User: 'root',
+        Entrypoint: ['node', 'dist/src/docker/alias-relay-main.js'],
+        Env: [`MODEL_RUNNER_PORT=${port}`, `MODEL_RUNNER_ALIAS_CONTAINER=${ALIAS_CONTAINER}`],
+        Labels: aliasLabels,
+        HostConfig: {
+          RestartPolicy: { Name: 'always' },
+          Mounts: [{ Type: 'bind', Source: options.aliasSocket, Target: '/var/run/docker.sock' }],
+        },
+      });
+      await relay.start();
+    } catch (error) {
+      if (statusOf(error) !== 409) throw error;
+    }
   }
 
   async #checkImage(image: string): Promise<void> {
