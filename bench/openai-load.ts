@@ -1,4 +1,6 @@
 /** Drives an OpenAI-compatible server with concurrent streaming clients and measures what they see. */
+import { sseData } from '../src/api/sse-data.js';
+import { textLines } from '../src/shared/text-lines.js';
 
 export interface StreamResult {
   tokens: number;
@@ -19,20 +21,6 @@ export interface LoadOptions {
   model: string;
   prompt: string;
   tokens: number;
-}
-
-async function* sseData(body: ReadableStream<Uint8Array>): AsyncGenerator<string> {
-  const decoder = new TextDecoder();
-  let buffered = '';
-  for await (const chunk of body) {
-    buffered += decoder.decode(chunk, { stream: true });
-    let end: number;
-    while ((end = buffered.indexOf('\n\n')) >= 0) {
-      const event = buffered.slice(0, end);
-      buffered = buffered.slice(end + 2);
-      for (const line of event.split('\n')) if (line.startsWith('data: ')) yield line.slice(6);
-    }
-  }
 }
 
 /** A kept-alive connection the server closed just as it was reused fails before any response; once more is fair. */
@@ -59,8 +47,7 @@ export async function streamOnce(options: LoadOptions, seed: number): Promise<St
   if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}: ${await response.text()}`);
   let firstToken: number | undefined;
   let tokens = 0;
-  for await (const data of sseData(response.body)) {
-    if (data === '[DONE]') break;
+  for await (const data of sseData(textLines(response.body), () => undefined)) {
     const chunk = JSON.parse(data) as { error?: unknown; usage?: { completion_tokens: number }; choices?: { delta?: { content?: string } }[] };
     if (chunk.error) throw new Error(JSON.stringify(chunk.error));
     if (chunk.choices?.[0]?.delta?.content) firstToken ??= performance.now();

@@ -80,8 +80,13 @@ export const registrySettings = {
 export const clientSettings = {
   host: {
     name: 'MODEL_RUNNER_HOST',
-    default: 'http://localhost:12434',
-    description: 'URL of the runner used by the command-line tools',
+    default: '(none)',
+    description: 'A runner `docker model` uses as is; unset, it finds the runner container, and installs one when there is none',
+  },
+  noAutoInstall: {
+    name: 'MODEL_RUNNER_NO_AUTO_INSTALL',
+    default: '(unset)',
+    description: 'Set to anything: `docker model` never installs the runner container by itself',
   },
   image: {
     name: 'MODEL_RUNNER_IMAGE',
@@ -212,7 +217,9 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
 }
 
 export interface ClientConfig {
-  host: string;
+  /** MODEL_RUNNER_HOST: a runner the user runs themselves; no container is looked for. */
+  host: string | undefined;
+  autoInstall: boolean;
   image: string;
   dockerHost: string;
   /** The daemon's socket on its own host, handed to the alias relay; undefined when opted out. */
@@ -232,7 +239,8 @@ function daemonSocket(dockerHost: string): string {
 export function loadClientConfig(env: Env = process.env): ClientConfig {
   const dockerHost = read(env, clientSettings.dockerHost) || clientSettings.dockerHost.default;
   return {
-    host: read(env, clientSettings.host) || clientSettings.host.default,
+    host: read(env, clientSettings.host) || undefined,
+    autoInstall: !read(env, clientSettings.noAutoInstall),
     image: read(env, clientSettings.image) || clientSettings.image.default,
     dockerHost,
     aliasSocket: parseBoolean(read(env, clientSettings.joinNetworks), clientSettings.joinNetworks) ? daemonSocket(dockerHost) : undefined,

@@ -19,6 +19,8 @@ const SHUTDOWN_GRACE_MS = 10_000;
 
 /** Composition root: config → logger → store → distribution → scheduler → app → listeners. */
 async function main(): Promise<void> {
+  // The one subcommand of the server's binary; the plugin is a client of the runner, so it is loaded only here.
+  if (process.argv[2] === 'install-plugin') return void (await import('../plugin/install-plugin-main.js'));
   if (process.argv.includes('--help') || process.argv.includes('-h')) {
     process.stdout.write(`Usage: model-runner\n\nEnvironment:\n${settingsHelp([...Object.values(serverSettings), ...Object.values(registrySettings)])}\n`);
     return;

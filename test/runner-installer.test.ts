@@ -1,17 +1,22 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDocker } from '../src/docker/docker-connection.js';
 import { RunnerInstaller, type InstallOptions } from '../src/docker/runner-installer.js';
 import { isRunnerError } from '../src/shared/errors.js';
 import { freePort } from './helpers/free-port.js';
 import { generatedModel } from './helpers/models.js';
+import { dockerModel, pluginConfigDir } from './helpers/docker-model.js';
 import { npmRun } from './helpers/run-command.js';
+import { repoRoot } from './helpers/runner-process.js';
 import { BUILD_TIMEOUT_MS, buildTestImage, docker, engineDown, localBaseImage } from './helpers/runner-image.js';
 
 const DOCKER_HOST = 'unix:///var/run/docker.sock';
+const execFileAsync = promisify(execFile);
 const down = await engineDown();
 // The installer owns DMR's fixed names; a runner someone installed here is left alone.
 const occupied = down ? undefined : await docker('ps', '-aq', '--filter', 'name=^docker-model-runner$');
@@ -88,7 +93,7 @@ describe.skipIf(down !== undefined || Boolean(occupied))('installing the runner 
 
   beforeAll(async () => {
     installer = new RunnerInstaller(await connectDocker(DOCKER_HOST));
-    configDir = await mkdtemp(join(tmpdir(), 'docker-config-'));
+    configDir = await pluginConfigDir();
     await writeFile(join(configDir, 'config.json'), JSON.stringify({ auths: { 'localhost:5000': { auth: Buffer.from('u:p').toString('base64') } } }));
     // Free on every address, so both bindings (loopback and the bridge gateway) can take it.
     options = { image: await buildTestImage(), port: await freePort('0.0.0.0'), dockerConfigDir: configDir, aliasSocket: '/var/run/docker.sock' };
@@ -100,10 +105,11 @@ describe.skipIf(down !== undefined || Boolean(occupied))('installing the runner 
     await rm(configDir, { recursive: true, force: true });
   });
 
-  it("creates DMR's container, volume, labels and port bindings through `npm run runner -- install`, and waits until it serves", async () => {
+  it("creates DMR's container, volume, labels and port bindings through `docker model install-runner`, and waits until it serves", async () => {
     const port = String(options.port);
-    const { stdout } = await npmRun('runner', ['install', '--port', port], { MODEL_RUNNER_IMAGE: options.image, DOCKER_CONFIG: configDir });
-    expect(stdout).toMatch(new RegExp(`is running at http://127.0.0.1:${port}\nContainers reach it at http://172.17.0.1:${port}/engines/v1/\n$`));
+    const { stdout, code } = await dockerModel(configDir, ['install-runner', '--port', port], { MODEL_RUNNER_IMAGE: options.image });
+    expect(code).toBe(0);
+    expect(stdout).toMatch(new RegExp(`^Starting model runner container docker-model-runner...\nModel Runner container docker-model-runner \\([0-9a-f]{12}\\) is running at http://127.0.0.1:${port}\nContainers reach it at http://172.17.0.1:${port}/engines/v1/\n$`));
     expect((await fetch(`http://127.0.0.1:${port}/models`)).status).toBe(200);
     const runner = await inspectRunner();
     expect(runner.Name).toBe('/docker-model-runner');
@@ -218,13 +224,35 @@ describe.skipIf(down !== undefined || Boolean(occupied))('installing the runner 
 
   it('uninstalls with --models leaving no container and no model volume', async () => {
     await installer.install(options);
-    expect((await npmRun('runner', ['uninstall', '--models'])).stdout).toBe('Model Runner container and its models removed\n');
+    const { stdout } = await dockerModel(configDir, ['uninstall-runner', '--models']);
+    expect(stdout).toMatch(/^Removing container docker-model-runner \([0-9a-f]{12}\)...\nRemoving container docker-model-runner-alias \([0-9a-f]{12}\)...\nRemoving volume docker-model-runner-models...\n$/);
     expect(await docker('ps', '-aq', '--filter', 'label=com.docker.desktop.service')).toBe('');
     expect(await docker('volume', 'ls', '-q', '--filter', 'label=com.docker.model-runner.role=model-storage')).toBe('');
   });
 });
 
 describe('reaching the Docker daemon', () => {
+  it('says permission is denied on a socket the user may not open, exiting 1', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'docker-sock-'));
+    const socket = join(dir, 'docker.sock');
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(socket, resolve));
+    await chmod(socket, 0o000);
+    try {
+      // Without capabilities, root is held to the socket's mode as any user in no docker group is.
+      const run = execFileAsync('setpriv', ['--inh-caps=-all', '--bounding-set=-all', 'npm', 'run', '--silent', 'docker-model', '--', 'stop-runner'], {
+        cwd: repoRoot,
+        env: { ...process.env, DOCKER_HOST: `unix://${socket}` },
+      });
+      const failure = (await run.catch((error: unknown) => error)) as { code: number; stderr: string };
+      expect(failure.code).toBe(1);
+      expect(failure.stderr).toBe(`permission denied on the Docker daemon socket unix://${socket}: run as a member of the docker group, or as root\n`);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('says the daemon is not running when its socket is missing', async () => {
     const error = await connectDocker('unix:///nonexistent/docker.sock').catch((failure: unknown) => failure);
     expect(isRunnerError(error, 'unavailable')).toBe(true);

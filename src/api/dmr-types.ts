@@ -52,3 +52,20 @@ export interface ProgressMessage {
   layer: { id?: string; size: number; current: number };
   mode?: 'pull' | 'push';
 }
+
+/** One row of `GET /engines/ps`. */
+export interface RunningModel {
+  backend_name: string;
+  model_name: string;
+  mode: string;
+  last_used?: string;
+  in_use?: boolean;
+  keep_alive?: string;
+  loading?: boolean;
+}
+
+/** `GET /engines/df`, in bytes. */
+export interface DiskUsage {
+  models_disk_usage: number;
+  default_backend_disk_usage: number;
+}

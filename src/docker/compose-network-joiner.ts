@@ -1,5 +1,6 @@
 import type Docker from 'dockerode';
 import type { Logger } from '../shared/logger.js';
+import { textLines } from '../shared/text-lines.js';
 import { COMPOSE_NETWORK_LABEL, COMPOSE_PROJECT_LABEL, JOIN_OPT_OUT_LABEL, RUNNER_ALIAS } from './runner-container.js';
 
 /** The container events the joiner acts on, as the Engine API's `/events` sends them. */
@@ -64,19 +65,16 @@ export class ComposeNetworkJoiner {
   async #follow(): Promise<void> {
     const events = await this.docker.getEvents({ filters: { type: ['container'], event: ['create', 'start', 'kill', 'die', 'destroy'] } });
     this.#events = events;
-    let buffered = '';
-    events.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString('utf8');
-      const lines = buffered.split('\n');
-      buffered = lines.pop() ?? '';
-      for (const line of lines) if (line.trim()) this.#queue(JSON.parse(line) as ContainerEvent);
-    });
-    // The daemon restarted or dropped the stream: catch up on what changed meanwhile, then follow again.
-    events.on('close', () => {
-      if (this.#closed) return;
-      this.log.warn('lost the Docker event stream; reconnecting');
-      setTimeout(() => this.#queueTask(() => this.start()), RECONNECT_MS);
-    });
+    void (async () => {
+      for await (const line of textLines(events as AsyncIterable<Uint8Array>)) if (line.trim()) this.#queue(JSON.parse(line) as ContainerEvent);
+    })()
+      .catch((error: unknown) => this.log.debug({ err: error }, 'the Docker event stream ended'))
+      .finally(() => {
+        // The daemon restarted or dropped the stream: catch up on what changed meanwhile, then follow again.
+        if (this.#closed) return;
+        this.log.warn('lost the Docker event stream; reconnecting');
+        setTimeout(() => this.#queueTask(() => this.start()), RECONNECT_MS);
+      });
   }
 
   /** Events are handled one at a time, in order: a join and a leave for one network never interleave. */

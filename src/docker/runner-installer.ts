@@ -131,16 +131,31 @@ export class RunnerInstaller {
     return installed(container.id, true);
   }
 
-  /** Removes every controller container and its alias relay; with `models`, the model volume too. */
-  async uninstall(options: { models?: boolean } = {}): Promise<void> {
-    for (const info of [...(await this.controllers()), ...(await this.#aliasRelays())]) await this.docker.getContainer(info.Id).remove({ force: true, v: false });
+  /**
+   * Removes every controller container and its alias relay (DMR's stop-runner and
+   * uninstall-runner); with `models`, the model volume too. Says what it removes as it goes.
+   */
+  async uninstall(options: { models?: boolean; progress?: (line: string) => void } = {}): Promise<void> {
+    for (const info of [...(await this.controllers()), ...(await this.#aliasRelays())]) {
+      options.progress?.(`Removing container ${info.Names[0]?.replace(/^\//, '') ?? ''} (${info.Id.slice(0, 12)})...`);
+      await this.docker.getContainer(info.Id).remove({ force: true, v: false });
+    }
     if (!options.models) return;
     const { Volumes } = await this.docker.listVolumes({ filters: storageFilter });
-    for (const volume of Volumes ?? []) await this.docker.getVolume(volume.Name).remove();
+    for (const volume of Volumes ?? []) {
+      options.progress?.(`Removing volume ${volume.Name}...`);
+      await this.docker.getVolume(volume.Name).remove();
+    }
   }
 
-  async stop(): Promise<void> {
-    for (const info of [...(await this.#aliasRelays()), ...(await this.controllers())]) if (info.State === 'running') await this.docker.getContainer(info.Id).stop();
+  /** DMR's `uninstall-runner --images`: the runner image goes too (one that is not there is no error). */
+  async removeImage(image: string, progress?: (line: string) => void): Promise<void> {
+    try {
+      await this.docker.getImage(image).remove();
+      progress?.(`Removed image ${image}`);
+    } catch (error) {
+      if (statusOf(error) !== 404) throw error;
+    }
   }
 
   async #aliasRelays(): Promise<Docker.ContainerInfo[]> {

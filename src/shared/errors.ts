@@ -31,6 +31,13 @@ export const statusForCode: Readonly<Record<ErrorCode, number>> = {
   internal: 500,
 };
 
+/** The code a client reads from an HTTP status: gateways' 502 and 504 are "unavailable" as 503 is. */
+export function codeForStatus(status: number): ErrorCode {
+  if (status === 502 || status === 504) return 'unavailable';
+  const match = (Object.keys(statusForCode) as ErrorCode[]).find((code) => statusForCode[code] === status);
+  return match ?? (status >= 500 ? 'internal' : 'invalid_request');
+}
+
 export interface RunnerErrorOptions {
   /** The request parameter at fault, reported in OpenAI error bodies. */
   param?: string;
