@@ -54,6 +54,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  const message = `${error instanceof Error ? error.message : String(error)}\n`;
+  process.stderr.write(message);
+  // Compose shows a plugin's stdout (pull's) and throws its stderr away: say it where it is seen.
+  if (process.env.COMPOSE_PROJECT_NAME) process.stdout.write(message);
   process.exitCode = 1;
 });

@@ -10,6 +10,7 @@ import { showCommand } from './commands/show-command.js';
 import { logsCommand } from './commands/logs-command.js';
 import { runCommand } from './commands/run-command.js';
 import { addCompletionCommands } from './commands/completion-command.js';
+import { composeCommand } from './commands/compose-command.js';
 
 /** The whole `docker model` command tree; each module adds its commands. */
 export function modelProgram(context: CliContext): Command {
@@ -26,6 +27,7 @@ export function modelProgram(context: CliContext): Command {
     for (const command of add(context)) program.addCommand(command);
   }
   program.addCommand(configureCommand(context), { hidden: true });
+  program.addCommand(composeCommand(context), { hidden: true });
   program.addCommand(showCommand(context));
   program.addCommand(logsCommand(context));
   program.addCommand(runCommand(context));

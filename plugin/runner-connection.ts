@@ -10,10 +10,10 @@ export type RunnerKind = 'Docker Engine' | 'Docker Engine (Manual Install)';
 export interface RunnerConnection {
   client: RunnerClient;
   kind: RunnerKind;
-  /** The OpenAI base URL containers use; what Compose hands to services. */
-  endpoint: string;
-  /** The same for the host. */
-  endpointHost: string;
+  /** Where containers reach the runner (`status --json` adds `/v1/`; the provider `/engines/v1/`). */
+  containerUrl: string;
+  /** Where this host reaches it. */
+  hostUrl: string;
 }
 
 export interface ConnectOptions {
@@ -40,7 +40,7 @@ export async function connectRunner(options: ConnectOptions): Promise<RunnerConn
   if (options.manualHost) {
     const base = /^https?:\/\//.test(options.manualHost) ? options.manualHost : `http://${options.manualHost}`;
     const url = base.replace(/\/+$/, '');
-    return { client: new RunnerClient(url, { userAgent: options.userAgent }), kind: 'Docker Engine (Manual Install)', endpoint: `${url}/v1/`, endpointHost: `${url}/v1/` };
+    return { client: new RunnerClient(url, { userAgent: options.userAgent }), kind: 'Docker Engine (Manual Install)', containerUrl: url, hostUrl: url };
   }
   const installer = await options.installer();
   let container = await installer.running();
@@ -55,7 +55,7 @@ export async function connectRunner(options: ConnectOptions): Promise<RunnerConn
   return {
     client: new RunnerClient(`http://127.0.0.1:${hostPort}`, { userAgent: options.userAgent }),
     kind: 'Docker Engine',
-    endpoint: `http://${gateway ?? 'host.docker.internal'}:${gatewayPort}/v1/`,
-    endpointHost: `http://127.0.0.1:${hostPort}/v1/`,
+    containerUrl: `http://${gateway ?? 'host.docker.internal'}:${gatewayPort}`,
+    hostUrl: `http://127.0.0.1:${hostPort}`,
   };
 }

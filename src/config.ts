@@ -229,7 +229,8 @@ export interface ClientConfig {
   runnerEnv: Record<string, string>;
 }
 
-const PASSED_TO_RUNNER = ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy', registrySettings.mirrors.name];
+/** DMR's list, and INSECURE_REGISTRY, which a user sets for an in-house registry the container must reach too. */
+const PASSED_TO_RUNNER = ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy', registrySettings.mirrors.name, registrySettings.insecureRegistry.name];
 
 /** A remote daemon's socket path is not ours to know; Docker's default is the usual answer. */
 function daemonSocket(dockerHost: string): string {

@@ -12,14 +12,18 @@ import { freePort } from './helpers/free-port.js';
 import { generatedModel } from './helpers/models.js';
 import { dockerModel, pluginConfigDir } from './helpers/docker-model.js';
 import { npmRun } from './helpers/run-command.js';
+import { lockRunnerContainer } from './helpers/runner-container-lock.js';
 import { repoRoot } from './helpers/runner-process.js';
 import { BUILD_TIMEOUT_MS, buildTestImage, docker, engineDown, localBaseImage } from './helpers/runner-image.js';
 
 const DOCKER_HOST = 'unix:///var/run/docker.sock';
 const execFileAsync = promisify(execFile);
 const down = await engineDown();
-// The installer owns DMR's fixed names; a runner someone installed here is left alone.
+// The installer owns DMR's fixed names: other test files that install the runner wait their turn,
+// and a runner someone installed here by hand is left alone.
+const release = down ? undefined : await lockRunnerContainer();
 const occupied = down ? undefined : await docker('ps', '-aq', '--filter', 'name=^docker-model-runner$');
+if (occupied) await release?.();
 if (down) console.warn(`runner installer tests skipped: \`docker info\` failed (${down}); scripts/docker-engine.sh starts an engine`);
 if (occupied) console.warn('runner installer tests skipped: a docker-model-runner container already exists here');
 
@@ -103,6 +107,7 @@ describe.skipIf(down !== undefined || Boolean(occupied))('installing the runner 
     await installer?.uninstall({ models: true });
     for (const network of networks) await docker('network', 'rm', network).catch(() => undefined);
     await rm(configDir, { recursive: true, force: true });
+    await release?.();
   });
 
   it("creates DMR's container, volume, labels and port bindings through `docker model install-runner`, and waits until it serves", async () => {

@@ -31,7 +31,7 @@ function statusCommand(context: CliContext): Command {
       });
       const backends = runner ? await runner.client.engineStatus().catch(() => undefined) : undefined;
       if (options.json) {
-        const status = { running: backends !== undefined, backends: backends ?? {}, kind: runner?.kind ?? 'Docker Engine', endpoint: runner?.endpoint ?? '', endpointHost: runner?.endpointHost ?? '' };
+        const status = { running: backends !== undefined, backends: backends ?? {}, kind: runner?.kind ?? 'Docker Engine', endpoint: runner ? `${runner.containerUrl}/v1/` : '', endpointHost: runner ? `${runner.hostUrl}/v1/` : '' };
         return void context.out.write(`${JSON.stringify(status)}\n`);
       }
       if (!backends) {

@@ -2,7 +2,7 @@
 import { createLogger } from '../shared/logger.js';
 import { ComposeNetworkJoiner } from './compose-network-joiner.js';
 import { connectDocker } from './docker-connection.js';
-import { RUNNER_CONTAINER } from './runner-container.js';
+import { RUNNER_CONTAINER, RUNNER_PORT } from './runner-container.js';
 import { startTcpRelay, type Upstream } from './tcp-relay.js';
 
 /**
@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   const log = createLogger(process.env.LOG_LEVEL || 'info');
   const self = process.env.MODEL_RUNNER_ALIAS_CONTAINER;
   if (!self) throw new Error('MODEL_RUNNER_ALIAS_CONTAINER must name this container');
-  const port = Number(process.env.MODEL_RUNNER_PORT || 12434);
+  const port = Number(process.env.MODEL_RUNNER_PORT || RUNNER_PORT);
   const docker = await connectDocker(process.env.DOCKER_HOST || 'unix:///var/run/docker.sock');
   const selfId = (await docker.getContainer(self).inspect()).Id;
 
@@ -27,14 +27,17 @@ async function main(): Promise<void> {
     if (!host) throw new Error(`${RUNNER_CONTAINER} has no address on the default bridge`);
     return { host, port };
   };
-  const relay = await startTcpRelay(port, runner);
+  // Desktop's port too, whatever port the runner was installed on: files written for Desktop name
+  // http://model-runner.docker.internal:12434/. Nothing is published, so no host port is taken.
+  const ports = [...new Set([port, RUNNER_PORT])];
+  const relays = await Promise.all(ports.map((listenPort) => startTcpRelay(listenPort, runner)));
   const joiner = new ComposeNetworkJoiner(docker, selfId, log.child({ component: 'joiner' }));
   await joiner.start();
-  log.info({ port }, 'relaying model-runner.docker.internal to the runner');
+  log.info({ ports, runnerPort: port }, 'relaying model-runner.docker.internal to the runner');
 
   const stop = async () => {
     joiner.close();
-    await relay.close();
+    await Promise.all(relays.map((relay) => relay.close()));
     process.exit(0);
   };
   process.on('SIGINT', () => void stop());

@@ -125,6 +125,26 @@ describe('Scheduler', () => {
     a.release();
   });
 
+  it('waits for a model that is still loading to take its slot once idle, instead of refusing', async () => {
+    const { scheduler, started } = setup({ maxModels: 1 });
+    const preloading = scheduler.preload(model('a'), 'completion');
+    const lease = await scheduler.acquire(model('b'), 'completion', signal);
+    await preloading;
+    expect(started.map((engine) => [engine.options.name, engine.closed])).toEqual([
+      ['ai/a', true],
+      ['ai/b', false],
+    ]);
+    lease.release();
+  });
+
+  it('refuses when the model still loading is taken by its own requests', async () => {
+    const { scheduler } = setup({ maxModels: 1 });
+    const busy = scheduler.acquire(model('a'), 'completion', signal);
+    const refused = await scheduler.acquire(model('b'), 'completion', signal).catch((error: unknown) => error);
+    expect(isRunnerError(refused, 'unavailable')).toBe(true);
+    (await busy).release();
+  });
+
   it('evicts idle engines to make memory room and refuses when none can be freed', async () => {
     let free = 3_000_000_000;
     const { scheduler, started } = setup({ maxModels: 8 }, () => free);

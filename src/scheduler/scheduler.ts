@@ -30,6 +30,8 @@ interface Runner {
   memoryBytes: number;
   idleTimer: NodeJS.Timeout | undefined;
   defunct: boolean;
+  /** Past making room, its worker is starting: it will be loaded (and idle, unless requests wait) soon. */
+  starting: boolean;
 }
 
 const runnerKey = (modelId: string, mode: EngineMode) => `${modelId}|${mode}`;
@@ -105,6 +107,7 @@ export class Scheduler {
       memoryBytes,
       idleTimer: undefined,
       defunct: false,
+      starting: false,
     };
     this.#runners.set(key, runner);
     runner.ready.catch(() => undefined);
@@ -141,14 +144,28 @@ export class Scheduler {
   async #makeRoom(runner: Runner): Promise<void> {
     const { settings, freeMemory } = this.#deps;
     for (;;) {
-      const others = [...this.#runners.values()].filter((other) => other !== runner);
+      // Loads still making room hold no slot yet; the first to find room takes it, in this same tick.
+      const others = [...this.#runners.values()].filter((other) => other !== runner && (other.starting || other.engine));
       const needsSlot = others.length >= settings.maxModels;
       const needsMemory = runner.memoryBytes > freeMemory();
-      if (!needsSlot && !needsMemory) return;
+      if (!needsSlot && !needsMemory) {
+        runner.starting = true;
+        return;
+      }
       const victim = others
         .filter((other) => other.engine && other.refs === 0 && other.slots.waiting === 0)
         .sort((a, b) => a.lastUsed.getTime() - b.lastUsed.getTime())[0];
       if (!victim) {
+        // A model still loading (a preload, a configure) becomes idle, and evictable, once loaded:
+        // wait for it rather than refuse; only a room full of busy models is a 503.
+        const loading = others.filter((other) => !other.engine && !other.defunct);
+        if (loading.length > 0) {
+          await Promise.race(loading.map((other) => other.ready.then(
+            () => undefined,
+            () => undefined,
+          )));
+          continue;
+        }
         const why = needsSlot
           ? `${others.length} models are loaded (the limit is ${settings.maxModels}) and all are busy`
           : `it needs about ${Math.ceil(runner.memoryBytes / 2 ** 20)} MiB and only ${Math.floor(freeMemory() / 2 ** 20)} MiB are free`;

@@ -3,12 +3,13 @@ import { randomBytes, sign, X509Certificate, createHash, createPublicKey, random
 import { rmSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { stringify } from 'yaml';
+import { freePort } from './free-port.js';
 
 const run = promisify(execFile);
 
@@ -18,6 +19,8 @@ export interface RegistryOptions {
   auth?: RegistryAuth;
   /** Token mode: whether anonymous callers are granted `pull` (true) or nothing (false). */
   anonymousPull?: boolean;
+  /** Where it listens; 0.0.0.0 lets containers reach it at the bridge gateway. `host` and `url` stay on loopback. */
+  listen?: string;
 }
 
 export interface TokenRequest {
@@ -58,14 +61,6 @@ process.once('exit', () => {
   for (const child of liveChildren) child.kill('SIGKILL');
   for (const dir of liveDirs) rmSync(dir, { recursive: true, force: true });
 });
-
-export async function freePort(): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 function base64url(data: Buffer | string): string {
   return Buffer.from(data).toString('base64url');
@@ -182,7 +177,7 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Runn
   const dir = await mkdtemp(join(tmpdir(), 'model-runner-registry-'));
   liveDirs.add(dir);
   const storageDir = join(dir, 'storage');
-  const port = await freePort();
+  const port = await freePort(options.listen);
   const url = `http://127.0.0.1:${port}`;
   const credentials = auth === 'none' ? undefined : { username: 'model-runner', password: randomBytes(12).toString('hex') };
   let token: TokenEndpoint | undefined;
@@ -191,7 +186,7 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Runn
     log: { level: 'info', accesslog: { disabled: false } },
     storage: { filesystem: { rootdirectory: storageDir }, delete: { enabled: true } },
     // A fixed secret keeps upload session state valid across restart().
-    http: { addr: `127.0.0.1:${port}`, secret: randomBytes(16).toString('hex'), headers: { 'X-Content-Type-Options': ['nosniff'] } },
+    http: { addr: `${options.listen ?? '127.0.0.1'}:${port}`, secret: randomBytes(16).toString('hex'), headers: { 'X-Content-Type-Options': ['nosniff'] } },
   };
   if (auth === 'htpasswd') {
     const { stdout } = await run('htpasswd', ['-Bbn', credentials!.username, credentials!.password]);
