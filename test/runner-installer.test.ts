@@ -13,6 +13,7 @@ import { generatedModel } from './helpers/models.js';
 import { dockerModel, pluginConfigDir } from './helpers/docker-model.js';
 import { npmRun } from './helpers/run-command.js';
 import { lockRunnerContainer } from './helpers/runner-container-lock.js';
+import { startRegistry } from './helpers/registry-server.js';
 import { repoRoot } from './helpers/runner-process.js';
 import { BUILD_TIMEOUT_MS, buildTestImage, docker, engineDown, localBaseImage } from './helpers/runner-image.js';
 
@@ -185,11 +186,20 @@ describe.skipIf(down !== undefined || Boolean(occupied))('installing the runner 
     expect(await attached(project)).toEqual([]);
   });
 
-  it('keeps models in the volume across a reinstall', async () => {
-    await installer.uninstall();
-    expect(await docker('ps', '-aq', '--filter', 'name=^docker-model-runner$')).toBe('');
-    const installed = await installer.install(options);
-    expect((await fetch(`${installed.hostUrl}/models/ai/tiny`)).status).toBe(200);
+  it('pulls a model from a registry into the volume with docker model pull, and keeps it across reinstall-runner', async () => {
+    // On every address: the runner container reaches it at the bridge gateway.
+    await using registry = await startRegistry({ listen: '0.0.0.0' });
+    await npmRun('package', ['--gguf', await generatedModel(), '--push', `${registry.host}/ai/pulled`]);
+    const reference = `172.17.0.1:${registry.host.split(':')[1]}/ai/pulled`;
+    const cli = { MODEL_RUNNER_IMAGE: options.image, INSECURE_REGISTRY: 'true' };
+    const reinstalled = await dockerModel(configDir, ['reinstall-runner', '--port', String(options.port)], cli);
+    expect(reinstalled.code, reinstalled.stderr).toBe(0);
+    const pulled = await dockerModel(configDir, ['pull', reference], cli);
+    expect(pulled.stdout, pulled.stderr).toMatch(/Model pulled successfully\n$/);
+    expect(await docker('exec', 'docker-model-runner', 'ls', '/models/blobs/sha256')).not.toBe('');
+    expect((await dockerModel(configDir, ['reinstall-runner', '--port', String(options.port)], cli)).code).toBe(0);
+    const listed = JSON.parse((await dockerModel(configDir, ['ls', '--json'])).stdout) as Array<{ tags: string[] }>;
+    expect(listed.flatMap((model) => model.tags)).toEqual(expect.arrayContaining([`${reference}:latest`, 'docker.io/ai/tiny:latest']));
   });
 
   it('serves again after Docker restarts its process', async () => {

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import type { GpuChoice, InstalledRunner, InstallOptions } from '../../src/docker/runner-installer.js';
 import { RunnerError } from '../../src/shared/errors.js';
@@ -9,6 +10,7 @@ interface RunnerFlags {
   gpu?: string;
   proxyCert?: string;
   doNotTrack?: boolean;
+  ephemeral?: boolean;
 }
 
 function addRunnerFlags(command: Command): Command {
@@ -17,7 +19,8 @@ function addRunnerFlags(command: Command): Command {
     .option('--host <host>', 'Host address to bind Docker Model Runner', '127.0.0.1')
     .addOption(new Option('--gpu <gpu>', 'Specify GPU support (none|auto|cuda)').default('auto'))
     .option('--proxy-cert <file>', 'Path to a CA certificate file for proxy SSL inspection')
-    .option('--do-not-track', 'Do not track models usage in Docker Model Runner');
+    .option('--do-not-track', 'Do not track models usage in Docker Model Runner')
+    .option('--ephemeral', 'Keep models on a tmpfs that goes with the container, for CI (no model volume, no restart)');
 }
 
 function installOptions(context: CliContext, flags: RunnerFlags): InstallOptions {
@@ -29,7 +32,9 @@ function installOptions(context: CliContext, flags: RunnerFlags): InstallOptions
     gpu: gpu as GpuChoice,
     ...(port === undefined ? {} : { port }),
     ...(flags.host === undefined ? {} : { host: flags.host }),
-    ...(flags.proxyCert === undefined ? {} : { proxyCert: flags.proxyCert }),
+    // A bind mount's source is a path on the daemon's host: absolute, whatever the caller's cwd.
+    ...(flags.proxyCert === undefined ? {} : { proxyCert: resolve(flags.proxyCert) }),
+    ...(flags.ephemeral ? { ephemeral: true } : {}),
     ...(flags.doNotTrack ? { env: { ...context.config.runnerEnv, DO_NOT_TRACK: '1' } } : {}),
   });
 }

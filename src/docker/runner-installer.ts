@@ -34,6 +34,11 @@ export interface InstallOptions {
   /** Passed to the runner as is: proxies, registry mirrors. */
   env?: Readonly<Record<string, string>>;
   /**
+   * A throw-away runner for CI: models on a tmpfs instead of the named volume, so they go with the
+   * container, and no restart policy.
+   */
+  ephemeral?: boolean;
+  /**
    * The daemon's socket, as a path on the daemon's host, for the alias relay that puts the runner's
    * name on Compose networks; undefined installs no relay.
    */
@@ -71,6 +76,12 @@ function gpuRequest(engine: EngineInfo, gpu: GpuChoice): GpuRequest {
 }
 
 const PROXY_CA = '/usr/local/share/ca-certificates/proxy-ca.crt';
+/**
+ * With the anonymous volume the image's `VOLUME /models` gives every container that does not
+ * mount something there (the alias relay, the ephemeral runner's probe); the named model volume
+ * is never removed this way.
+ */
+const REMOVE = { force: true, v: true };
 const READY_TIMEOUT_MS = 30_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -117,7 +128,7 @@ export class RunnerInstaller {
       return installed(existing.Id, false);
     }
     // Stopped controllers are pruned first, as DMR's CLI does; models stay in their volume.
-    for (const stopped of controllers) await this.docker.getContainer(stopped.Id).remove({ force: true });
+    for (const stopped of controllers) await this.docker.getContainer(stopped.Id).remove(REMOVE);
     await this.#checkImage(options.image);
     const engine = (await this.docker.info()) as EngineInfo;
     const onGateway = host === '127.0.0.1' && gateway !== undefined && !rootless(engine);
@@ -138,7 +149,7 @@ export class RunnerInstaller {
   async uninstall(options: { models?: boolean; progress?: (line: string) => void } = {}): Promise<void> {
     for (const info of [...(await this.controllers()), ...(await this.#aliasRelays())]) {
       options.progress?.(`Removing container ${info.Names[0]?.replace(/^\//, '') ?? ''} (${info.Id.slice(0, 12)})...`);
-      await this.docker.getContainer(info.Id).remove({ force: true, v: false });
+      await this.docker.getContainer(info.Id).remove(REMOVE);
     }
     if (!options.models) return;
     const { Volumes } = await this.docker.listVolumes({ filters: storageFilter });
@@ -170,7 +181,7 @@ export class RunnerInstaller {
     if (!options.aliasSocket) return;
     const relays = await this.#aliasRelays();
     if (relays.some((relay) => relay.State === 'running')) return;
-    for (const stopped of relays) await this.docker.getContainer(stopped.Id).remove({ force: true });
+    for (const stopped of relays) await this.docker.getContainer(stopped.Id).remove(REMOVE);
     try {
       const relay = await this.docker.createContainer({
         name: ALIAS_CONTAINER,
@@ -209,9 +220,11 @@ export class RunnerInstaller {
 
   /** Undefined when another install created the container first (DMR tolerates concurrent installs). */
   async #create(options: InstallOptions, port: number, bindings: Array<{ HostIp: string; HostPort: string }>, gpu: GpuRequest): Promise<Docker.Container | undefined> {
-    const volume = await this.#modelsVolume();
     const env = { ...options.env, MODEL_RUNNER_PORT: String(port), MODEL_RUNNER_ENVIRONMENT: 'moby', ...(options.proxyCert ? { NODE_EXTRA_CA_CERTS: PROXY_CA } : {}) };
-    const mounts: Docker.MountSettings[] = [{ Type: 'volume', Source: volume, Target: MODELS_PATH }];
+    // Ephemeral: a tmpfs owned by the image's user, as Docker's tmpfs mode is not applied over the
+    // image's VOLUME /models (measured on Engine 20.10: root, 0755, whatever the mode asked).
+    const tmpfs = options.ephemeral ? await this.#storeTmpfs(options.image) : undefined;
+    const mounts: Docker.MountSettings[] = tmpfs ? [] : [{ Type: 'volume', Source: await this.#modelsVolume(), Target: MODELS_PATH }];
     if (options.proxyCert) mounts.push({ Type: 'bind', Source: options.proxyCert, Target: PROXY_CA, ReadOnly: true });
     try {
       return await this.docker.createContainer({
@@ -221,8 +234,9 @@ export class RunnerInstaller {
         ExposedPorts: { [`${port}/tcp`]: {} },
         Labels: controllerLabels,
         HostConfig: {
-          RestartPolicy: { Name: 'always' },
+          RestartPolicy: { Name: options.ephemeral ? 'no' : 'always' },
           Mounts: mounts,
+          ...(tmpfs ? { Tmpfs: tmpfs } : {}),
           PortBindings: { [`${port}/tcp`]: bindings },
           ...gpu,
         },
@@ -230,6 +244,17 @@ export class RunnerInstaller {
     } catch (error) {
       if (statusOf(error) === 409) return undefined;
       throw error;
+    }
+  }
+
+  /** `/models` on a tmpfs writable by the user the image runs as, read from a container that never starts. */
+  async #storeTmpfs(image: string): Promise<Record<string, string>> {
+    const probe = await this.docker.createContainer({ Image: image, Entrypoint: ['true'] });
+    try {
+      const { uid, gid } = await containerUser(probe, 'modelrunner');
+      return { [MODELS_PATH]: `rw,uid=${uid},gid=${gid},mode=0700` };
+    } finally {
+      await probe.remove(REMOVE);
     }
   }
 
@@ -250,7 +275,7 @@ export class RunnerInstaller {
       } catch (error) {
         const text = errorText(error);
         if (/address already in use|port is already allocated|ports are not available/i.test(text)) {
-          await container.remove({ force: true });
+          await container.remove(REMOVE);
           throw new RunnerError('conflict', `port ${port} is already in use on ${host} (${text}): stop what uses it, or install with another --port`);
         }
         if (statusOf(error) !== 404 || attempt >= 10) throw error;

@@ -2,6 +2,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, sign, X509Certificate, createHash, createPublicKey, randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { get as httpsGet } from 'node:https';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -21,6 +22,8 @@ export interface RegistryOptions {
   anonymousPull?: boolean;
   /** Where it listens; 0.0.0.0 lets containers reach it at the bridge gateway. `host` and `url` stay on loopback. */
   listen?: string;
+  /** HTTPS with a certificate of a CA of its own (`caPath`), for 127.0.0.1 and the bridge gateway 172.17.0.1. */
+  tls?: boolean;
 }
 
 export interface TokenRequest {
@@ -33,6 +36,8 @@ export interface TokenRequest {
 export interface RunningRegistry {
   host: string;
   url: string;
+  /** With `tls`: the PEM certificate of the CA that signed the registry's. */
+  caPath?: string;
   storageDir: string;
   credentials?: { username: string; password: string };
   /** Token mode: the realm the registry's Bearer challenges name, and every request it served. */
@@ -152,15 +157,35 @@ async function startTokenEndpoint(dir: string, credentials: { username: string; 
   return { server, realm: `http://127.0.0.1:${port}/token`, requests, certPath };
 }
 
-async function waitReady(url: string, child: ChildProcess, logs: string[]): Promise<void> {
+/** The status of `GET <url>`, 0 when nothing answers; over HTTPS trusting `ca` (fetch cannot be given a CA). */
+function probe(url: string, ca: Buffer | undefined): Promise<number> {
+  if (!ca) return fetch(url, { signal: AbortSignal.timeout(1000) }).then(async (res) => (await res.arrayBuffer(), res.status), () => 0);
+  return new Promise((resolve) => {
+    const request = httpsGet(url, { ca, timeout: 1000 }, (response) => {
+      response.resume();
+      resolve(response.statusCode ?? 0);
+    });
+    request.on('error', () => resolve(0));
+    request.on('timeout', () => request.destroy());
+  });
+}
+
+/** A CA of its own, and a certificate it signs for the addresses the registry is reached at. */
+async function makeCertificates(dir: string): Promise<{ caPath: string; certPath: string; keyPath: string }> {
+  const [caPath, caKey, certPath, keyPath, request, extensions] = ['ca.pem', 'ca.key', 'registry.pem', 'registry.key', 'registry.csr', 'san.ext'].map((name) => join(dir, name)) as [string, string, string, string, string, string];
+  await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', caKey, '-out', caPath, '-days', '1', '-subj', '/CN=model-runner-test-ca']);
+  await run('openssl', ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyPath, '-out', request, '-subj', '/CN=model-runner-test-registry']);
+  await writeFile(extensions, 'subjectAltName=IP:127.0.0.1,IP:172.17.0.1,DNS:localhost\n');
+  await run('openssl', ['x509', '-req', '-in', request, '-CA', caPath, '-CAkey', caKey, '-CAcreateserial', '-out', certPath, '-days', '1', '-extfile', extensions]);
+  return { caPath, certPath, keyPath };
+}
+
+async function waitReady(url: string, child: ChildProcess, logs: string[], ca?: Buffer): Promise<void> {
   const deadline = Date.now() + 10_000;
   const failure = (why: string) => new Error(`docker-registry ${why}:\n${logs.slice(-30).join('\n')}`);
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) throw failure(`exited (${child.exitCode ?? child.signalCode}) before answering`);
-    const status = await fetch(`${url}/v2/`, { signal: AbortSignal.timeout(1000) }).then(
-      async (res) => (await res.arrayBuffer(), res.status),
-      () => 0,
-    );
+    const status = await probe(`${url}/v2/`, ca);
     if (status === 200 || status === 401) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -178,7 +203,9 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Runn
   liveDirs.add(dir);
   const storageDir = join(dir, 'storage');
   const port = await freePort(options.listen);
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
+  const certificates = options.tls ? await makeCertificates(dir) : undefined;
+  const ca = certificates ? await readFile(certificates.caPath) : undefined;
   const credentials = auth === 'none' ? undefined : { username: 'model-runner', password: randomBytes(12).toString('hex') };
   let token: TokenEndpoint | undefined;
   const config: Record<string, unknown> = {
@@ -186,7 +213,12 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Runn
     log: { level: 'info', accesslog: { disabled: false } },
     storage: { filesystem: { rootdirectory: storageDir }, delete: { enabled: true } },
     // A fixed secret keeps upload session state valid across restart().
-    http: { addr: `${options.listen ?? '127.0.0.1'}:${port}`, secret: randomBytes(16).toString('hex'), headers: { 'X-Content-Type-Options': ['nosniff'] } },
+    http: {
+      addr: `${options.listen ?? '127.0.0.1'}:${port}`,
+      secret: randomBytes(16).toString('hex'),
+      headers: { 'X-Content-Type-Options': ['nosniff'] },
+      ...(certificates ? { tls: { certificate: certificates.certPath, key: certificates.keyPath } } : {}),
+    },
   };
   if (auth === 'htpasswd') {
     const { stdout } = await run('htpasswd', ['-Bbn', credentials!.username, credentials!.password]);
@@ -214,7 +246,7 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Runn
     started.once('error', (error) => logs.push(`spawn failed: ${error.message}`));
     collectLines(started.stdout!, accessLog);
     collectLines(started.stderr!, logs);
-    await waitReady(url, started, logs).catch(async (error: unknown) => {
+    await waitReady(url, started, logs, ca).catch(async (error: unknown) => {
       started.kill('SIGKILL');
       await exited;
       throw error;
@@ -240,6 +272,7 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Runn
   return {
     host: `127.0.0.1:${port}`,
     url,
+    caPath: certificates?.caPath,
     storageDir,
     credentials,
     tokenRealm: token?.realm,
