@@ -7,6 +7,7 @@ import { lazy } from './lazy.js';
 import { parsePluginArgv } from './plugin-argv.js';
 import { pluginMetadata, pluginVersion } from './plugin-metadata.js';
 import { connectRunner, type RunnerConnection } from './runner-connection.js';
+import { runnerDockerConfig } from './runner-docker-config.js';
 
 /**
  * `docker model …`: the docker CLI plugin, also run bare by Compose and by users. The docker CLI
@@ -26,7 +27,7 @@ async function main(): Promise<void> {
   });
   const installOptions = (overrides: Partial<InstallOptions> = {}): InstallOptions => ({
     image: config.image,
-    dockerConfigDir: config.registry.dockerConfigDir,
+    dockerConfig: () => runnerDockerConfig(config.registry.dockerConfigDir),
     env: config.runnerEnv,
     ...(config.aliasSocket === undefined ? {} : { aliasSocket: config.aliasSocket }),
     ...overrides,
@@ -57,6 +58,7 @@ main().catch((error: unknown) => {
   const message = `${error instanceof Error ? error.message : String(error)}\n`;
   process.stderr.write(message);
   // Compose shows a plugin's stdout (pull's) and throws its stderr away: say it where it is seen.
-  if (process.env.COMPOSE_PROJECT_NAME) process.stdout.write(message);
+  // On a terminal it is a person, who has seen it once already.
+  if (process.env.COMPOSE_PROJECT_NAME && !process.stdout.isTTY) process.stdout.write(message);
   process.exitCode = 1;
 });

@@ -8,6 +8,7 @@ import { configureCommand } from './commands/configure-command.js';
 import { transferCommands } from './commands/transfer-commands.js';
 import { showCommand } from './commands/show-command.js';
 import { logsCommand } from './commands/logs-command.js';
+import { requestsCommand } from './commands/requests-command.js';
 import { runCommand } from './commands/run-command.js';
 import { addCompletionCommands } from './commands/completion-command.js';
 import { composeCommand } from './commands/compose-command.js';
@@ -30,6 +31,7 @@ export function modelProgram(context: CliContext): Command {
   program.addCommand(composeCommand(context), { hidden: true });
   program.addCommand(showCommand(context));
   program.addCommand(logsCommand(context));
+  program.addCommand(requestsCommand(context));
   program.addCommand(runCommand(context));
   addCompletionCommands(context, program);
   return program;

@@ -13,20 +13,11 @@ if docker compose version --short 2>/dev/null | grep -q "^$version"; then
   exit 0
 fi
 
-mkdir -p "$cache/parts" "$cache/lists/partial" "$cache/apt"
+mkdir -p "$cache"
 deb=$(ls "$cache"/docker-compose_"$version"-*_amd64.deb 2>/dev/null | tail -n 1 || true)
 if [[ -z $deb ]]; then
-  cat >"$cache/parts/sid.sources" <<'SOURCES'
-Types: deb
-URIs: http://deb.debian.org/debian
-Suites: sid
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-SOURCES
-  : >"$cache/none.list"
-  apt_options=(-q -o "Dir::Etc::SourceList=$cache/none.list" -o "Dir::Etc::SourceParts=$cache/parts"
-    -o "Dir::State::Lists=$cache/lists" -o "Dir::Cache=$cache/apt" -o APT::Sandbox::User=root)
-  apt-get "${apt_options[@]}" update >/dev/null
+  source "$(dirname "$0")/lib/private-apt.sh"
+  private_apt "$cache" sid
   (cd "$cache" && apt-get "${apt_options[@]}" download "docker-compose=$version-*" >/dev/null)
   deb=$(ls "$cache"/docker-compose_"$version"-*_amd64.deb | tail -n 1)
 fi

@@ -1,4 +1,4 @@
-import { availableParallelism, homedir } from 'node:os';
+import { availableParallelism, homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RegistryConfig } from './distribution/registry-endpoint.js';
 import type { GpuSetting } from './engine/engine.js';
@@ -35,6 +35,12 @@ export const serverSettings = {
   },
   modelsPath: { name: 'MODELS_PATH', default: '~/.docker/models', description: 'Model store root' },
   logLevel: { name: 'LOG_LEVEL', default: 'info', description: 'Log level: debug, info, warn or error' },
+  logDir: {
+    name: 'MODEL_RUNNER_LOG_DIR',
+    default: '$TMPDIR/model-runner-logs',
+    description: 'Directory of the log files GET /logs serves (inference.log, inference-llama.cpp-server.log; rotated at 10 MiB, two kept); set it empty for none',
+  },
+  disableMetrics: { name: 'DISABLE_METRICS', default: 'false', description: 'true: no GET /metrics route' },
   gpu: { name: 'MODEL_RUNNER_GPU', default: 'auto', description: 'Engine backend: auto (a GPU when node-llama-cpp finds one), cuda, vulkan or off' },
   maxModels: { name: 'MODEL_RUNNER_MAX_MODELS', default: 'min(CPUs, 8)', description: 'Engine workers loaded at once' },
   parallel: { name: 'MODEL_RUNNER_PARALLEL', default: '4', description: 'Requests one worker serves at once (batched by llama.cpp)' },
@@ -98,6 +104,11 @@ export const clientSettings = {
     default: 'unix:///var/run/docker.sock',
     description: 'Docker daemon the runner container is installed on (`unix://` or `tcp://`), as for the docker CLI',
   },
+  compose: {
+    name: 'MODEL_RUNNER_COMPOSE',
+    default: '(docker compose, else docker-compose)',
+    description: 'The Compose `docker model compose up|down` runs, e.g. `docker-compose` where both are installed',
+  },
   joinNetworks: {
     name: 'MODEL_RUNNER_JOIN_NETWORKS',
     default: 'true',
@@ -112,6 +123,9 @@ export interface ServerConfig {
   socketPath: string | undefined;
   modelsPath: string;
   logLevel: LogLevel;
+  /** Undefined: no log files, and `/logs` answers 501. */
+  logDir: string | undefined;
+  serveMetrics: boolean;
   gpu: GpuSetting;
   maxModels: number;
   parallel: number;
@@ -198,6 +212,7 @@ function parseApiKey(value: string | undefined): string | undefined {
 
 export function loadServerConfig(env: Env = process.env): ServerConfig {
   const socket = read(env, serverSettings.socket);
+  const logDir = read(env, serverSettings.logDir);
   return {
     registry: loadRegistryConfig(env),
     port: parsePort(read(env, serverSettings.port) || undefined, serverSettings.port),
@@ -205,6 +220,8 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
     socketPath: socket === undefined ? defaultSocketPath(env) : socket === '' ? undefined : expandHome(socket),
     modelsPath: expandHome(read(env, serverSettings.modelsPath) || serverSettings.modelsPath.default),
     logLevel: parseLogLevel(read(env, serverSettings.logLevel)),
+    logDir: logDir === undefined ? join(tmpdir(), 'model-runner-logs') : logDir === '' ? undefined : expandHome(logDir),
+    serveMetrics: !parseBoolean(read(env, serverSettings.disableMetrics), serverSettings.disableMetrics),
     gpu: parseGpu(read(env, serverSettings.gpu)),
     maxModels: parseCount(read(env, serverSettings.maxModels), serverSettings.maxModels, Math.min(availableParallelism(), 8), 1),
     parallel: parseCount(read(env, serverSettings.parallel), serverSettings.parallel, 4, 1),
@@ -220,6 +237,8 @@ export interface ClientConfig {
   /** MODEL_RUNNER_HOST: a runner the user runs themselves; no container is looked for. */
   host: string | undefined;
   autoInstall: boolean;
+  /** MODEL_RUNNER_COMPOSE: the Compose command the transformer runs; undefined picks one. */
+  compose: string | undefined;
   image: string;
   dockerHost: string;
   /** The daemon's socket on its own host, handed to the alias relay; undefined when opted out. */
@@ -242,6 +261,7 @@ export function loadClientConfig(env: Env = process.env): ClientConfig {
   return {
     host: read(env, clientSettings.host) || undefined,
     autoInstall: !read(env, clientSettings.noAutoInstall),
+    compose: read(env, clientSettings.compose) || undefined,
     image: read(env, clientSettings.image) || clientSettings.image.default,
     dockerHost,
     aliasSocket: parseBoolean(read(env, clientSettings.joinNetworks), clientSettings.joinNetworks) ? daemonSocket(dockerHost) : undefined,

@@ -2,7 +2,7 @@
 import { rm } from 'node:fs/promises';
 import { freemem, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadServerConfig, registrySettings, serverSettings, settingsHelp } from './config.js';
+import { loadServerConfig, registrySettings, serverSettings, settingsHelp, type ServerConfig } from './config.js';
 import { dockerConfigCredentials } from './distribution/docker-credentials.js';
 import { ModelDistribution } from './distribution/model-distribution.js';
 import { RegistryClient } from './distribution/registry-client.js';
@@ -14,8 +14,25 @@ import { createLogger } from './shared/logger.js';
 import { packageInfo } from './shared/package-root.js';
 import { ModelStore } from './store/model-store.js';
 import { engineBackend } from './engine/engine-backend.js';
+import { Registry } from 'prom-client';
+import { LogDir } from './logs/log-dir.js';
+import { LogFeed } from './logs/log-feed.js';
+import { RequestRecords } from './server/observability/request-records.js';
+import { RunnerMetrics } from './server/observability/runner-metrics.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
+/** Each log file is rotated at this size, with two older files kept: at most 30 MiB per log. */
+const LOG_ROTATION = { maxBytes: 10 * 1024 * 1024, keep: 2 };
+
+/** The log directory, opened for writing; a directory that cannot be had is said and done without. */
+function openLogDir(config: ServerConfig): { logDir: LogDir | undefined; problem: string | undefined } {
+  if (config.logDir === undefined) return { logDir: undefined, problem: undefined };
+  try {
+    return { logDir: LogDir.open(config.logDir, LOG_ROTATION), problem: undefined };
+  } catch (error) {
+    return { logDir: undefined, problem: `cannot write logs to ${config.logDir}, /logs is off: ${(error as Error).message}` };
+  }
+}
 
 /** Composition root: config → logger → store → distribution → scheduler → app → listeners. */
 async function main(): Promise<void> {
@@ -26,18 +43,25 @@ async function main(): Promise<void> {
     return;
   }
   const config = loadServerConfig();
-  const logger = createLogger(config.logLevel);
+  const { logDir, problem } = openLogDir(config);
+  const logger = createLogger(config.logLevel, logDir?.destination(process.stderr) ?? process.stderr);
+  if (problem) logger.warn(problem);
+  const logs = logDir ? new LogFeed(logDir.dir) : undefined;
+  const records = new RequestRecords();
+  const metrics = new RunnerMetrics(new Registry(), { requests: () => records.subscribers, logs: () => logs?.followers ?? 0 });
   const store = await ModelStore.open(config.modelsPath, logger.child({ component: 'store' }));
   const registry = new RegistryClient({ config: config.registry, credentials: dockerConfigCredentials({ configDir: config.registry.dockerConfigDir }) });
-  const distribution = new ModelDistribution({ store, registry, logger: logger.child({ component: 'distribution' }) });
+  const distribution = new ModelDistribution({ store, registry, logger: logger.child({ component: 'distribution' }), meter: metrics });
   const socketDir = join(tmpdir(), `model-runner-${process.pid}`);
   const scheduler = new Scheduler({
     startEngine: (options) => startWorkerEngine(options, { socketDir, log: logger.child({ component: 'engine' }), logLevel: config.logLevel }),
     settings: { ...config, defaultKeepAliveMs: config.keepAliveMs },
     log: logger.child({ component: 'scheduler' }),
     freeMemory: freemem,
+    events: records,
   });
   const backend = engineBackend(packageInfo().root);
+  const closing = new AbortController();
   const app = createApp({
     allowedOrigins: config.allowedOrigins,
     apiKey: config.apiKey,
@@ -48,9 +72,14 @@ async function main(): Promise<void> {
     version: packageInfo().version,
     engineDescription: backend.description,
     backendDir: backend.dir,
+    records,
+    metrics,
+    serveMetrics: config.serveMetrics,
+    logs,
+    closing: closing.signal,
   });
   const listeners = await listen(app.fetch, config, logger.child({ component: 'listener' }));
-  logger.info({ port: listeners.port, bind: config.bind, socket: listeners.socketPath, models: config.modelsPath }, 'runner listening');
+  logger.info({ port: listeners.port, bind: config.bind, socket: listeners.socketPath, models: config.modelsPath, logs: logDir?.dir }, 'runner listening');
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -59,12 +88,16 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down');
     scheduler.stopAccepting();
     distribution.stopAccepting();
+    closing.abort();
     await listeners.close(SHUTDOWN_GRACE_MS);
     // Cut clients end their pulls; wait for those to stop writing before the workers and the process go.
     await distribution.close();
     await scheduler.close();
+    // Last: pulls and bundle builds hold the store's locks until they stop.
+    await store.close();
     await rm(socketDir, { recursive: true, force: true });
     logger.info('stopped');
+    logDir?.close();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { composeV1Bin } from './helpers/compose-v1.js';
 import { dockerModel, pluginConfigDir, type CommandResult } from './helpers/docker-model.js';
 import { freePort } from './helpers/free-port.js';
 import { generatedModel } from './helpers/models.js';
@@ -105,6 +106,22 @@ describe.skipIf(down !== undefined)('docker compose up with models, through our 
     const up = await upAndDown('desktop-style');
     expect(up.code, up.stdout + up.stderr).toBe(0);
     expect(up.stdout).toMatch(/\| chat \S+ai\/tiny 200 "/);
+  });
+
+  it('brings every example up with Compose 1.29 through the transformer, and down again', async () => {
+    const v1 = { MODEL_RUNNER_COMPOSE: join(await composeV1Bin(), 'docker-compose') };
+    for (const example of ['chat', 'embeddings-chat', 'provider', 'desktop-style']) {
+      const project = `mr-v1-${example}-${process.pid}`;
+      projects.push(project);
+      const file = join(repoRoot, 'compose', example, 'compose.yaml');
+      const up = await dockerModel(configDir, ['compose', 'up', '-f', file, '--', '-p', project, 'up', '--abort-on-container-exit', '--exit-code-from', 'app'], { ...env, ...v1 });
+      expect(up.code, `${example}: ${up.stdout}${up.stderr}`).toBe(0);
+      // 1.29 colours its log prefixes even into a pipe.
+      expect(up.stdout.replace(/\x1b\[[0-9;]*m/g, ''), example).toMatch(/\| chat \S+ai\/tiny 200 "/);
+      const removed = await dockerModel(configDir, ['compose', 'down', '-f', file, '--', '-p', project, 'down'], { ...env, ...v1 });
+      expect(removed.code, removed.stderr).toBe(0);
+      expect(await leftovers(project)).toBe('');
+    }
   });
 
   it('shows why a model cannot be pulled, and starts nothing', async () => {

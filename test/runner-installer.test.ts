@@ -15,6 +15,7 @@ import { npmRun } from './helpers/run-command.js';
 import { lockRunnerContainer } from './helpers/runner-container-lock.js';
 import { startRegistry } from './helpers/registry-server.js';
 import { repoRoot } from './helpers/runner-process.js';
+import { runnerDockerConfig } from '../plugin/runner-docker-config.js';
 import { BUILD_TIMEOUT_MS, buildTestImage, docker, engineDown, localBaseImage } from './helpers/runner-image.js';
 
 const DOCKER_HOST = 'unix:///var/run/docker.sock';
@@ -101,7 +102,7 @@ describe.skipIf(down !== undefined || Boolean(occupied))('installing the runner 
     configDir = await pluginConfigDir();
     await writeFile(join(configDir, 'config.json'), JSON.stringify({ auths: { 'localhost:5000': { auth: Buffer.from('u:p').toString('base64') } } }));
     // Free on every address, so both bindings (loopback and the bridge gateway) can take it.
-    options = { image: await buildTestImage(), port: await freePort('0.0.0.0'), dockerConfigDir: configDir, aliasSocket: '/var/run/docker.sock' };
+    options = { image: await buildTestImage(), port: await freePort('0.0.0.0'), dockerConfig: () => runnerDockerConfig(configDir), aliasSocket: '/var/run/docker.sock' };
   }, BUILD_TIMEOUT_MS);
 
   afterAll(async () => {

@@ -5,13 +5,8 @@ import { clientCall } from '../client-error.js';
 import { plainProgress } from '../transfer/plain-progress.js';
 import { DMR_RETRY_SCHEDULE } from '../transfer/retry.js';
 import { runTransfer } from '../transfer/run-transfer.js';
+import type { ModelSettings } from '../../src/compose/model-plan.js';
 
-export interface ModelSettings {
-  contextSize?: number;
-  /** llama.cpp flags as one string, as Compose's provider options give them. */
-  rawRuntimeFlags?: string;
-  runtimeFlags?: string[];
-}
 
 /** A stream whose every line goes to `line`, for progress printers that write to a stream. */
 function lineSink(line: (text: string) => void): Writable {

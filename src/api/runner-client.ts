@@ -116,6 +116,18 @@ export class RunnerClient {
     await (await this.#request('/engines/_configure', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) })).body?.cancel();
   }
 
+  /**
+   * `GET /engines/requests`: the recorded requests as a JSON body, or, following, as server-sent
+   * events until the signal aborts (`includeExisting`: the stored ones first).
+   */
+  requests(options: { model?: string; follow?: boolean; includeExisting?: boolean; signal?: AbortSignal } = {}): Promise<Response> {
+    const query = new URLSearchParams();
+    if (options.model) query.set('model', options.model);
+    if (options.follow && options.includeExisting) query.set('include_existing', 'true');
+    const headers: Record<string, string> = options.follow ? { accept: 'text/event-stream', 'cache-control': 'no-cache' } : { accept: 'application/json' };
+    return this.#request(`/engines/requests${query.size > 0 ? `?${query}` : ''}`, { headers, ...(options.signal ? { signal: options.signal } : {}) });
+  }
+
   configuration(model?: string): Promise<unknown> {
     return this.#json(`/engines/_configure${model ? `?model=${encodeURIComponent(model)}` : ''}`);
   }

@@ -179,6 +179,32 @@ async function helperCredentials(
   throw helperError(program, serverUrl, run.failure, run);
 }
 
+/** The registries a Docker config has credentials for: its `auths` and `credHelpers` keys. */
+export async function configuredRegistries(configDir: string): Promise<string[]> {
+  const config = await readConfig(join(configDir, 'config.json'));
+  return [...new Set([...Object.keys(config?.auths ?? {}), ...Object.keys(config?.credHelpers ?? {})])];
+}
+
+function authEntry(credentials: RegistryCredentials): Record<string, string> {
+  return credentials.kind === 'basic'
+    ? { auth: Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64') }
+    : { identitytoken: credentials.identityToken };
+}
+
+/**
+ * A config.json for a runner container holding the credentials for `registries`, looked up here,
+ * or undefined when there are none. Not the user's file as it is: its credsStore and credHelpers
+ * name programs (desktop, osxkeychain, pass) a container lacks, which would fail every pull.
+ */
+export async function resolvedDockerConfig(registries: Iterable<string>, lookup: CredentialLookup): Promise<Buffer | undefined> {
+  const auths: Record<string, Record<string, string>> = {};
+  for (const registry of registries) {
+    const credentials = await lookup(registry);
+    if (credentials) auths[registry] = authEntry(credentials);
+  }
+  return Object.keys(auths).length > 0 ? Buffer.from(JSON.stringify({ auths })) : undefined;
+}
+
 /**
  * Finds credentials the way the docker CLI does: a `credHelpers` entry for the registry, else the
  * `credsStore`, else `auths`; `auths` also answers when a helper has nothing for the registry.

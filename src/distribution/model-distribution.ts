@@ -9,11 +9,13 @@ import { ProgressOperation, type ProgressWork } from './progress-operation.js';
 import { mountCandidates, preparePush, pushTarget, type PushSource } from './push-model.js';
 import type { RegistryClient } from './registry-client.js';
 import { fetchRemoteConfig, fetchRemoteModel } from './remote-model.js';
+import { meteredWork, type TransferMeter } from './transfer-meter.js';
 
 export interface DistributionDeps {
   store: ModelStore;
   registry: RegistryClient;
   logger: Logger;
+  meter: TransferMeter;
   freeBytes?: (path: string) => Promise<number>;
 }
 
@@ -28,7 +30,7 @@ export class ModelDistribution {
   readonly #background = new BackgroundWork('pulls or pushes');
 
   constructor(readonly deps: DistributionDeps) {
-    this.#puller = new ModelPuller(deps, deps.logger, this.#background);
+    this.#puller = new ModelPuller(deps, deps.logger, this.#background, deps.meter);
   }
 
   /** Refuses new pulls and pushes (503); those running go on. */
@@ -48,6 +50,14 @@ export class ModelDistribution {
   /** Pushes a stored model to the registry its reference names; 400/401/404 are known before streaming. */
   async push(reference: string, bearerToken: string | undefined, signal: AbortSignal): Promise<AsyncIterable<ProgressMessage>> {
     this.#background.ensureOpen();
+    const work = await this.#preparePush(reference, bearerToken, signal).catch((error: unknown) => {
+      this.deps.meter.failed('push', reference);
+      throw error;
+    });
+    return this.#stream(meteredWork(work, this.deps.meter, 'push', reference), signal);
+  }
+
+  async #preparePush(reference: string, bearerToken: string | undefined, signal: AbortSignal): Promise<ProgressWork> {
     const target = pushTarget(reference);
     const { store } = this.deps;
     const model = await store.get(reference);
@@ -57,8 +67,7 @@ export class ModelDistribution {
       open: (digest) => (start, end) => store.readBlob(digest, { start, ...(end === undefined ? {} : { end }) }),
       mountFrom: mountCandidates(target, model.tags),
     };
-    const work = await abortable(preparePush(this.deps.registry, target, source, { bearerToken }, signal), signal);
-    return this.#stream(work, signal);
+    return abortable(preparePush(this.deps.registry, target, source, { bearerToken }, signal), signal);
   }
 
   async inspectRemote(reference: string, bearerToken: string | undefined, signal: AbortSignal): Promise<RemoteModelInfo> {

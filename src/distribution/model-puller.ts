@@ -6,6 +6,7 @@ import { Semaphore } from '../shared/semaphore.js';
 import { formatModelTag, parseModelName } from '../store/model-reference.js';
 import { ProgressOperation } from './progress-operation.js';
 import { preparePull, type PreparedPull, type PullDeps } from './pull-model.js';
+import { meteredWork, type TransferMeter } from './transfer-meter.js';
 
 /** DMR runs at most two pulls at once; more wait. */
 const CONCURRENT_PULLS = 2;
@@ -32,6 +33,7 @@ export class ModelPuller {
     readonly deps: PullDeps,
     readonly logger: Logger,
     readonly background: BackgroundWork,
+    readonly meter: TransferMeter,
   ) {}
 
   /**
@@ -63,10 +65,11 @@ export class ModelPuller {
     this.#inFlight.set(key, shared);
     const finished = prepared
       .then(async (pull) => {
-        const failure = await operation.run(pull.run);
+        const failure = await operation.run(meteredWork(pull.run, this.meter, 'pull', reference));
         if (failure) this.logger.warn({ model: key, err: failure }, 'pull failed');
       })
-      .catch(() => undefined)
+      // The manifest could not be had (or every client left first): a pull that failed all the same.
+      .catch(() => this.meter.failed('pull', reference))
       .finally(() => {
         if (this.#inFlight.get(key) === shared) this.#inFlight.delete(key);
         void slot.then((release) => release(), () => undefined);

@@ -1,6 +1,6 @@
 import type { ProgressMessage } from '../api/dmr-types.js';
+import { Broadcast } from '../shared/broadcast.js';
 import { RunnerError } from '../shared/errors.js';
-import { ProgressBroadcast } from './progress-broadcast.js';
 import type { ProgressMode } from './progress-reporter.js';
 
 export type ProgressWork = (emit: (message: ProgressMessage) => void, signal: AbortSignal) => Promise<string>;
@@ -12,10 +12,10 @@ export type ProgressWork = (emit: (message: ProgressMessage) => void, signal: Ab
  */
 export class ProgressOperation {
   readonly #controller = new AbortController();
-  readonly broadcast: ProgressBroadcast;
+  readonly broadcast: Broadcast<ProgressMessage>;
 
   constructor(readonly mode: ProgressMode) {
-    this.broadcast = new ProgressBroadcast(() => this.#controller.abort(new RunnerError('internal', `${mode} cancelled: every client disconnected`)));
+    this.broadcast = new Broadcast({ onAbandoned: () => this.#controller.abort(new RunnerError('internal', `${mode} cancelled: every client disconnected`)) });
   }
 
   get signal(): AbortSignal {

@@ -47,7 +47,7 @@ async function transfer(deps: PullDeps, model: RemoteModel, reporter: ProgressRe
   const layers = [...new Map(model.manifest.layers.map((layer) => [layer.digest, layer])).values()];
   await settleAll(
     layers,
-    (layer, layerSignal) => deps.store.writingBlob(layer.digest, () => downloadBlob(model.repository, layer, deps.store.layout, reporter.layer(layer.digest, layer.size), layerSignal)),
+    (layer, layerSignal) => deps.store.writingBlob(layer.digest, (signal) => downloadBlob(model.repository, layer, deps.store.layout, reporter.layer(layer.digest, layer.size), signal), layerSignal),
     signal,
   );
   await deps.store.writeBlob(model.manifest.config.digest, configBytes);

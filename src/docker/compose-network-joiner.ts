@@ -1,7 +1,8 @@
 import type Docker from 'dockerode';
 import type { Logger } from '../shared/logger.js';
 import { textLines } from '../shared/text-lines.js';
-import { COMPOSE_NETWORK_LABEL, COMPOSE_PROJECT_LABEL, JOIN_OPT_OUT_LABEL, RUNNER_ALIAS } from './runner-container.js';
+import { RUNNER_ALIAS } from '../shared/runner-host.js';
+import { COMPOSE_NETWORK_LABEL, COMPOSE_PROJECT_LABEL, JOIN_OPT_OUT_LABEL } from './runner-container.js';
 
 /** The container events the joiner acts on, as the Engine API's `/events` sends them. */
 interface ContainerEvent {
@@ -27,8 +28,11 @@ function statusOf(error: unknown): number | undefined {
  * being stopped, so that `compose down` can remove the network right after.
  */
 export class ComposeNetworkJoiner {
-  /** Containers seen being stopped; they no longer count as members of their networks. */
-  readonly #stopping = new Set<string>();
+  /**
+   * Per joined network id, the project containers using it, as the events told. Kept here so that
+   * leaving takes one call when the last one stops: `compose down` removes the network right after.
+   */
+  readonly #members = new Map<string, Set<string>>();
   #events: NodeJS.ReadableStream | undefined;
   #closed = false;
   #work: Promise<void> = Promise.resolve();
@@ -89,14 +93,9 @@ export class ComposeNetworkJoiner {
   }
 
   async #handle(action: string, id: string, attributes: Record<string, string>): Promise<void> {
-    if (action === 'create' || action === 'start') {
-      this.#stopping.delete(id);
-      return this.#joinNetworksOf(id);
-    }
+    if (action === 'create' || action === 'start') return this.#joinNetworksOf(id);
     if (action === 'kill' && !STOPPING_SIGNALS.has(attributes.signal ?? '')) return;
-    if (action === 'destroy') this.#stopping.delete(id);
-    else this.#stopping.add(id);
-    await this.#leaveIdleNetworks(id);
+    await this.#leave(id);
   }
 
   async #joinNetworksOf(id: string): Promise<void> {
@@ -106,7 +105,10 @@ export class ComposeNetworkJoiner {
     });
     for (const name of Object.keys(container?.NetworkSettings.Networks ?? {})) {
       const network = await this.docker.getNetwork(name).inspect().catch(() => undefined);
-      if (!network || !this.#isProjectNetwork(network.Labels ?? {}) || network.Containers?.[this.self]) continue;
+      if (!network || !this.#isProjectNetwork(network.Labels ?? {})) continue;
+      const members = this.#members.get(network.Id) ?? new Set<string>();
+      this.#members.set(network.Id, members.add(id));
+      if (network.Containers?.[this.self]) continue;
       await this.docker.getNetwork(network.Id).connect({ Container: this.self, EndpointConfig: { Aliases: [RUNNER_ALIAS] } }).then(
         () => this.log.info({ network: network.Name }, 'joined Compose network as model-runner.docker.internal'),
         (error: unknown) => {
@@ -121,18 +123,15 @@ export class ComposeNetworkJoiner {
     return labels[COMPOSE_NETWORK_LABEL] !== undefined && labels[JOIN_OPT_OUT_LABEL] !== 'false';
   }
 
-  /** Leaves every joined project network on which no other container is still running. */
-  async #leaveIdleNetworks(going: string): Promise<void> {
-    const self = await this.docker.getContainer(this.self).inspect();
-    for (const [name, endpoint] of Object.entries(self.NetworkSettings.Networks)) {
-      const network = await this.docker.getNetwork(endpoint.NetworkID).inspect().catch(() => undefined);
-      if (!network || network.Labels?.[COMPOSE_NETWORK_LABEL] === undefined) continue;
-      const members = Object.keys(network.Containers ?? {}).filter((id) => id !== this.self && id !== going && !this.#stopping.has(id));
-      if (members.length > 0) continue;
-      await this.docker.getNetwork(endpoint.NetworkID).disconnect({ Container: this.self, Force: true }).catch((error: unknown) => {
+  /** `id` is stopping or gone: leaves each network it was the last project container on. */
+  async #leave(id: string): Promise<void> {
+    for (const [network, members] of this.#members) {
+      if (!members.delete(id) || members.size > 0) continue;
+      this.#members.delete(network);
+      await this.docker.getNetwork(network).disconnect({ Container: this.self, Force: true }).catch((error: unknown) => {
         if (statusOf(error) !== 404) throw error;
       });
-      this.log.info({ network: name }, 'left Compose network: its last container stopped');
+      this.log.info({ network }, 'left Compose network: its last container stopped');
     }
   }
 }

@@ -44,3 +44,20 @@ export async function putOwnedFile(container: Docker.Container, file: OwnedFile,
   pack.finalize();
   await container.putArchive(pack as unknown as NodeJS.ReadableStream, { path: file.parent });
 }
+
+/**
+ * The numeric ids of the user an image runs as. Tmpfs options take numbers and Dockerfile.cpu
+ * names its user, whose ids depend on the base image; they are read from the image's own
+ * /etc/passwd through a container that is created, never started, and removed with the
+ * anonymous volume its `VOLUME /models` gets.
+ */
+export async function imageUser(docker: Docker, image: string, labels: Record<string, string> = {}): Promise<{ uid: number; gid: number }> {
+  const [user = 'root', group] = ((await docker.getImage(image).inspect()).Config.User || 'root').split(':');
+  if (/^\d+$/.test(user) && (group === undefined || /^\d+$/.test(group))) return { uid: Number(user), gid: Number(group ?? user) };
+  const container = await docker.createContainer({ Image: image, Labels: labels });
+  try {
+    return await containerUser(container, user);
+  } finally {
+    await container.remove({ force: true, v: true });
+  }
+}

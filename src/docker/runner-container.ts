@@ -17,8 +17,6 @@ export const controllerFilter = { label: [SERVICE_LABEL, `${ROLE_LABEL}=controll
 export const storageFilter = { label: [`${ROLE_LABEL}=model-storage`] };
 export const aliasFilter = { label: [SERVICE_LABEL, `${ROLE_LABEL}=network-alias`] };
 
-/** The name Docker Desktop gives the runner inside containers. */
-export const RUNNER_ALIAS = 'model-runner.docker.internal';
 /** Labels Compose puts on what it creates; a network labelled with JOIN_OPT_OUT_LABEL=false is left alone. */
 export const COMPOSE_PROJECT_LABEL = 'com.docker.compose.project';
 export const COMPOSE_NETWORK_LABEL = 'com.docker.compose.network';
@@ -27,15 +25,3 @@ export const JOIN_OPT_OUT_LABEL = 'com.docker.model-runner.join';
 /** Where the runner image keeps its models and its user's Docker config. */
 export const MODELS_PATH = '/models';
 export const RUNNER_HOME = '/home/modelrunner';
-
-/**
- * What a Compose service needs to reach the runner by the name Docker Desktop gives it: a
- * project's own network cannot see the default bridge's aliases, but `host-gateway` resolves to
- * the default bridge's gateway, where the runner's port is also published.
- */
-export const RUNNER_EXTRA_HOST = `${RUNNER_ALIAS}:host-gateway`;
-
-export function withRunnerHost(extraHosts: readonly string[] = []): string[] {
-  const others = extraHosts.filter((entry) => !entry.startsWith(`${RUNNER_ALIAS}:`) && !entry.startsWith(`${RUNNER_ALIAS}=`));
-  return [...others, RUNNER_EXTRA_HOST];
-}

@@ -1,9 +1,7 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { RunnerError } from '../shared/errors.js';
 import { bridgeGateway } from './bridge-gateway.js';
-import { containerUser, putOwnedFile } from './container-files.js';
+import { containerUser, imageUser, putOwnedFile } from './container-files.js';
 import {
   ALIAS_CONTAINER,
   aliasFilter,
@@ -27,8 +25,11 @@ export interface InstallOptions {
   /** Host address the port is published on; with 127.0.0.1 it is also published on the bridge gateway. */
   host?: string;
   gpu?: GpuChoice;
-  /** The host's Docker config directory, copied in so the runner pulls with the user's credentials. */
-  dockerConfigDir?: string;
+  /**
+   * The Docker config.json to put in the runner container, so it pulls with the user's
+   * credentials; asked for only when a container is created.
+   */
+  dockerConfig?: () => Promise<Buffer | undefined>;
   /** A TLS-inspecting proxy's CA certificate (PEM) for the runner's registry traffic. */
   proxyCert?: string;
   /** Passed to the runner as is: proxies, registry mirrors. */
@@ -135,7 +136,7 @@ export class RunnerInstaller {
     const bindings = [{ HostIp: host, HostPort: String(port) }, ...(onGateway ? [{ HostIp: gateway, HostPort: String(port) }] : [])];
     const container = await this.#create(options, port, bindings, gpuRequest(engine, options.gpu ?? 'auto'));
     if (!container) return installed(await this.#waitForOther(host, port), false);
-    await this.#copyDockerConfig(container, options.dockerConfigDir);
+    await this.#copyDockerConfig(container, await options.dockerConfig?.());
     await this.#start(container, host, port);
     await this.#waitUntilReady(host, port);
     await this.#ensureAlias(options, port);
@@ -247,24 +248,18 @@ export class RunnerInstaller {
     }
   }
 
-  /** `/models` on a tmpfs writable by the user the image runs as, read from a container that never starts. */
+  /** `/models` on a tmpfs writable by the user the image runs as. */
   async #storeTmpfs(image: string): Promise<Record<string, string>> {
-    const probe = await this.docker.createContainer({ Image: image, Entrypoint: ['true'] });
-    try {
-      const { uid, gid } = await containerUser(probe, 'modelrunner');
-      return { [MODELS_PATH]: `rw,uid=${uid},gid=${gid},mode=0700` };
-    } finally {
-      await probe.remove(REMOVE);
-    }
+    const { uid, gid } = await imageUser(this.docker, image);
+    return { [MODELS_PATH]: `rw,uid=${uid},gid=${gid},mode=0700` };
   }
 
-  async #copyDockerConfig(container: Docker.Container, configDir: string | undefined): Promise<void> {
-    if (!configDir) return;
-    const content = await readFile(join(configDir, 'config.json')).catch(() => undefined);
+  async #copyDockerConfig(container: Docker.Container, content: Buffer | undefined): Promise<void> {
     if (!content) return;
     const owner = await containerUser(container, 'modelrunner');
     await putOwnedFile(container, { parent: RUNNER_HOME, directory: '.docker', name: 'config.json', content, mode: 0o600 }, owner);
   }
+
 
   /** Started, retried a moment as DMR does; a port taken by something else is said plainly and the container removed. */
   async #start(container: Docker.Container, host: string, port: number): Promise<void> {

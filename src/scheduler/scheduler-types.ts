@@ -29,6 +29,12 @@ export interface RunnerConfig {
   keepAliveMs?: number;
 }
 
+/** Told when a worker has started (with its runtime config) and when it has ended, whatever ended it. */
+export interface RunnerEvents {
+  runnerStarted(modelId: string, config: RunnerConfig): void;
+  runnerEnded(modelId: string): void;
+}
+
 export interface Lease {
   readonly engine: Engine;
   release(): void;

@@ -5,7 +5,7 @@ import { once } from '../shared/once.js';
 import type { Logger } from '../shared/logger.js';
 import { formatGoDuration } from './go-duration.js';
 import { estimateMemoryBytes } from './memory-estimate.js';
-import type { ConfiguredRunner, Lease, ModelTarget, RunnerStatus, SchedulerSettings } from './scheduler-types.js';
+import type { ConfiguredRunner, Lease, ModelTarget, RunnerConfig, RunnerEvents, RunnerStatus, SchedulerSettings } from './scheduler-types.js';
 import { SlotQueue } from './slot-queue.js';
 
 export interface SchedulerDeps {
@@ -14,6 +14,8 @@ export interface SchedulerDeps {
   log: Logger;
   /** Bytes of memory free for a new worker (RAM, or VRAM when a GPU serves). */
   freeMemory: () => number;
+  /** Told when workers start and end: request records live as long as their model's worker. */
+  events?: RunnerEvents;
 }
 
 interface Runner {
@@ -21,6 +23,8 @@ interface Runner {
   modelId: string;
   modelName: string;
   mode: EngineMode;
+  /** From `_configure`, as the worker was started with it. */
+  config: RunnerConfig;
   ready: Promise<Engine>;
   engine: Engine | undefined;
   slots: SlotQueue;
@@ -98,6 +102,7 @@ export class Scheduler {
       modelId: target.id,
       modelName: target.name,
       mode,
+      config,
       ready: Promise.resolve().then(() => this.#load(runner, target, contextSize, parallel)),
       engine: undefined,
       slots: new SlotQueue(parallel, settings.maxQueue, target.name),
@@ -130,6 +135,7 @@ export class Scheduler {
         chatTemplatePath: target.chatTemplatePath,
       });
       runner.engine = engine;
+      this.#deps.events?.runnerStarted(runner.modelId, runner.config);
       void engine.exited.then(() => this.#onExit(runner));
       if (this.#runners.get(runner.key) !== runner) await engine.close();
       return engine;
@@ -203,6 +209,7 @@ export class Scheduler {
   }
 
   #onExit(runner: Runner): void {
+    this.#deps.events?.runnerEnded(runner.modelId);
     runner.defunct = true;
     clearTimeout(runner.idleTimer);
     if (this.#runners.get(runner.key) === runner) this.#runners.delete(runner.key);

@@ -15,6 +15,13 @@ import { modelRoutes } from './routes/model-routes.js';
 import { openAIModelRoutes } from './routes/openai-model-routes.js';
 import { rootRoutes } from './routes/root-routes.js';
 import type { ServerEnv } from './server-env.js';
+import type { LogFeed } from '../logs/log-feed.js';
+import { httpMetrics } from './observability/http-metrics.js';
+import { logsRoutes } from './observability/logs-routes.js';
+import { metricsRoutes } from './observability/metrics-routes.js';
+import type { RequestRecords } from './observability/request-records.js';
+import { requestsRoutes } from './observability/requests-routes.js';
+import type { RunnerMetrics } from './observability/runner-metrics.js';
 
 export interface AppDeps extends EngineRouteDeps {
   /** Browser origins allowed to call the runner (DMR_ORIGINS and DMR's loopback defaults). */
@@ -26,6 +33,14 @@ export interface AppDeps extends EngineRouteDeps {
   scheduler: Scheduler;
   logger: Logger;
   version: string;
+  records: RequestRecords;
+  metrics: RunnerMetrics;
+  /** False (`DISABLE_METRICS`): no `/metrics` route, as DMR; the metrics are still kept. */
+  serveMetrics: boolean;
+  /** The log directory read by `/logs`; undefined when there is none (501). */
+  logs: LogFeed | undefined;
+  /** Aborts when the runner stops, ending the streams clients follow (`/logs?follow`, `/engines/requests`). */
+  closing: AbortSignal;
 }
 
 /** Docker Desktop serves the same API under this prefix; clients written for it work here too. */
@@ -63,6 +78,9 @@ function api(deps: AppDeps): Hono<ServerEnv> {
   app.route('/', rootRoutes(deps.version));
   app.route('/', modelRoutes(deps));
   app.route('/', engineRoutes(deps));
+  app.route('/', requestsRoutes(deps));
+  app.route('/', logsRoutes(deps));
+  if (deps.serveMetrics) app.route('/', metricsRoutes(deps.metrics));
   app.route('/', openAIRoutes(deps));
   return app;
 }
@@ -80,6 +98,7 @@ function cleanPath(request: Request): Request {
 export function createApp(deps: AppDeps): { fetch: (request: Request) => Promise<Response> } {
   // Not strict, so the prefix alone (`/exp/vDD4.40/`) reaches the root page as Desktop answers it.
   const app = new Hono<ServerEnv>({ strict: false });
+  app.use(httpMetrics(deps.metrics));
   app.use(async (c, next) => {
     c.set('errorStyle', errorStyleFor(apiPath(c.req.path)));
     await next();

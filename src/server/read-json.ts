@@ -19,17 +19,30 @@ async function readLimited(body: ReadableStream<Uint8Array> | null, limit: numbe
   return Buffer.concat(chunks);
 }
 
+async function readBody(c: Context): Promise<Buffer> {
+  const declared = Number(c.req.header('content-length') ?? 0);
+  if (declared > MAX_JSON_BODY_BYTES) {
+    throw new RunnerError('payload_too_large', `request too large: the limit is ${MAX_JSON_BODY_BYTES} bytes`);
+  }
+  return readLimited(c.req.raw.body, MAX_JSON_BODY_BYTES);
+}
+
+const bodies = new WeakMap<Request, Promise<Buffer>>();
+
+/** The request's bytes within the limit, read once: a middleware that looks at them (the request recorder) leaves them for the route. */
+export function requestBytes(c: Context): Promise<Buffer> {
+  let bytes = bodies.get(c.req.raw);
+  if (!bytes) bodies.set(c.req.raw, (bytes = readBody(c)));
+  return bytes;
+}
+
 /** Reads and validates a JSON body once, at the edge; handlers get typed values. */
 export async function readJson<T extends z.ZodType>(
   c: Context,
   schema: T,
   options: { allowEmpty?: boolean; invalidMessage?: string } = {},
 ): Promise<z.infer<T>> {
-  const declared = Number(c.req.header('content-length') ?? 0);
-  if (declared > MAX_JSON_BODY_BYTES) {
-    throw new RunnerError('payload_too_large', `request too large: the limit is ${MAX_JSON_BODY_BYTES} bytes`);
-  }
-  const bytes = await readLimited(c.req.raw.body, MAX_JSON_BODY_BYTES);
+  const bytes = await requestBytes(c);
   const invalid = options.invalidMessage ?? 'invalid request body';
   let json: unknown = {};
   if (bytes.byteLength > 0 || !options.allowEmpty) {

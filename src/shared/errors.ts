@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'invalid_reference'
   | 'invalid_model'
   | 'not_found'
+  | 'method_not_allowed'
   | 'conflict'
   | 'unauthorized'
   | 'forbidden'
@@ -14,6 +15,7 @@ export type ErrorCode =
   | 'unsupported_model'
   | 'context_length_exceeded'
   | 'unavailable'
+  | 'not_implemented'
   | 'internal';
 
 export const statusForCode: Readonly<Record<ErrorCode, number>> = {
@@ -21,6 +23,7 @@ export const statusForCode: Readonly<Record<ErrorCode, number>> = {
   invalid_reference: 400,
   invalid_model: 400,
   not_found: 404,
+  method_not_allowed: 405,
   conflict: 409,
   unauthorized: 401,
   forbidden: 403,
@@ -28,6 +31,7 @@ export const statusForCode: Readonly<Record<ErrorCode, number>> = {
   unsupported_model: 422,
   context_length_exceeded: 400,
   unavailable: 503,
+  not_implemented: 501,
   internal: 500,
 };
 

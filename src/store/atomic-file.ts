@@ -4,8 +4,9 @@ import { basename, dirname, join } from 'node:path';
 
 export const TEMP_PREFIX = '.tmp-';
 
-export function tempPathFor(path: string): string {
-  return join(dirname(path), `${TEMP_PREFIX}${basename(path)}-${randomBytes(6).toString('hex')}`);
+/** `.tmp-<owner>-<name>-<random>`: the owner token tells other processes whose temp file it is. */
+export function tempPathFor(path: string, owner: string): string {
+  return join(dirname(path), `${TEMP_PREFIX}${owner}-${basename(path)}-${randomBytes(6).toString('hex')}`);
 }
 
 /** Makes a rename durable: the directory entry itself must reach the disk. */
@@ -22,8 +23,8 @@ export async function fsyncDirectory(path: string): Promise<void> {
  * Writes a file so that a crash at any point leaves either the old content or the new one: temp
  * file in the same directory, fsync, rename over the target, fsync the directory.
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  const temp = tempPathFor(path);
+export async function writeFileAtomic(path: string, data: string | Uint8Array, owner: string): Promise<void> {
+  const temp = tempPathFor(path, owner);
   try {
     const handle = await open(temp, 'wx', 0o644);
     try {

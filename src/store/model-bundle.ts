@@ -33,11 +33,11 @@ function describe(dir: string, model: StoredModel): ModelBundle {
  * DMR's runtime bundle: hard links to the blobs under `bundles/sha256/<id>/model/`, built in a
  * temp directory and renamed into place so a half-built bundle is never used.
  */
-export async function ensureBundle(layout: StoreLayout, model: StoredModel): Promise<ModelBundle> {
+export async function ensureBundle(layout: StoreLayout, model: StoredModel, owner: string): Promise<ModelBundle> {
   const dir = layout.bundle(model.id);
   const bundle = describe(dir, model);
   if (await access(bundle.modelPath).then(() => true, () => false)) return bundle;
-  const temp = tempPathFor(dir);
+  const temp = tempPathFor(dir, owner);
   try {
     await mkdir(join(temp, 'model'), { recursive: true });
     const names = ggufFileNames(layersOfType(model.manifest, MediaType.gguf).length);

@@ -20,8 +20,8 @@ export async function readIndex(path: string): Promise<ModelIndex> {
   };
 }
 
-export async function writeIndex(path: string, index: ModelIndex): Promise<void> {
-  await writeFileAtomic(path, JSON.stringify(index, null, 2));
+export async function writeIndex(path: string, index: ModelIndex, owner: string): Promise<void> {
+  await writeFileAtomic(path, JSON.stringify(index, null, 2), owner);
 }
 
 /** A tag belongs to one model at a time: adding it anywhere removes it everywhere else. */

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, type ReadStream } from 'node:fs';
 import { access, mkdir, readFile, readdir, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { DeleteAction } from '../api/dmr-types.js';
 import type { Logger } from '../shared/logger.js';
 import { RunnerError } from '../shared/errors.js';
-import { KeyedMutex } from '../shared/keyed-mutex.js';
-import { Mutex } from '../shared/mutex.js';
+import { DEFAULT_STALE_MS } from '../shared/file-lock.js';
 import { fsyncDirectory, writeFileAtomic } from './atomic-file.js';
 import { checkArtifact } from './check-artifact.js';
 import { blobDescriptors, parseManifest, parseModelConfigFile, type Manifest, type ModelConfigFile } from './model-artifact.js';
@@ -16,6 +16,8 @@ import { planDelete, resolveByPartialName, resolveEntry } from './resolve-model.
 import { StagedImport } from './staged-import.js';
 import { StoreLayout } from './store-layout.js';
 import { removeLeftovers } from './store-cleanup.js';
+import { StoreLocks } from './store-locks.js';
+import { StoreOwner } from './store-owner.js';
 
 export interface StoredModel {
   id: string;
@@ -26,37 +28,51 @@ export interface StoredModel {
 
 const LAYOUT = { version: '1.0.0' };
 
-/** The model store in DMR's layout. Mutations are serialised in-process; every write is atomic. */
+/**
+ * The model store in DMR's layout. Every write is atomic, and mutations are serialised across
+ * every process and container sharing the store by lock files (store-locks.ts): one for the
+ * index, one per blob being downloaded, one per bundle being built.
+ */
 export class ModelStore {
   readonly layout: StoreLayout;
-  readonly #mutex = new Mutex();
-  /** One writer per blob file in this process: two pulls sharing a layer must not append to one `.incomplete`. */
-  readonly #blobWriters = new KeyedMutex();
-  /** One builder per bundle: concurrent first requests for a model must not race to rename it into place. */
-  readonly #bundleBuilders = new KeyedMutex();
+  readonly #locks: StoreLocks;
+  #owner!: StoreOwner;
   readonly #logger: Logger;
 
   private constructor(root: string, logger: Logger) {
     this.layout = new StoreLayout(root);
+    this.#locks = new StoreLocks(this.layout.locksDir, DEFAULT_STALE_MS, logger);
     this.#logger = logger;
   }
 
   static async open(root: string, logger: Logger): Promise<ModelStore> {
     const store = new ModelStore(root, logger);
-    await store.#initialise();
-    await removeLeftovers(store.layout, logger);
+    await mkdir(store.layout.locksDir, { recursive: true });
+    store.#owner = await StoreOwner.claim(store.#locks, logger);
+    await store.#locks.index(() => store.#initialise());
+    await removeLeftovers({ layout: store.layout, locks: store.#locks, owner: store.#owner, logger });
     return store;
+  }
+
+  /** Gives up this store's claim on its files; the process's exit does it too. */
+  async close(): Promise<void> {
+    await this.#owner.release();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
   }
 
   async #initialise(): Promise<void> {
     const { layout } = this;
+    const owner = this.#owner.token;
     for (const dir of [layout.blobsDir, layout.manifestsDir, layout.bundlesDir]) await mkdir(dir, { recursive: true });
-    if (!(await exists(layout.layoutFile))) await writeFileAtomic(layout.layoutFile, JSON.stringify(LAYOUT));
+    if (!(await exists(layout.layoutFile))) await writeFileAtomic(layout.layoutFile, JSON.stringify(LAYOUT), owner);
     const { version } = JSON.parse(await readFile(layout.layoutFile, 'utf8')) as { version?: string };
     if (version !== LAYOUT.version) {
       throw new RunnerError('internal', `unsupported model store layout version "${version}" in ${layout.root}`);
     }
-    if (!(await exists(layout.indexFile))) await writeIndex(layout.indexFile, { models: [] });
+    if (!(await exists(layout.indexFile))) await writeIndex(layout.indexFile, { models: [] }, owner);
   }
 
   async #index(): Promise<ModelIndex> {
@@ -98,25 +114,25 @@ export class ModelStore {
   }
 
   async bundle(model: StoredModel): Promise<ModelBundle> {
-    return this.#bundleBuilders.run(model.id, () => ensureBundle(this.layout, model));
+    return this.#locks.bundle(model.id, () => ensureBundle(this.layout, model, this.#owner.token));
   }
 
   async tag(reference: string, target: string): Promise<string> {
     const tag = normalizeTag(target);
-    return this.#mutex.run(async () => {
+    return this.#locks.index(async () => {
       const index = await this.#index();
       const entry = resolveEntry(index, reference) ?? resolveByPartialName(index, reference);
       if (!entry) throw new RunnerError('not_found', 'model not found');
-      await writeIndex(this.layout.indexFile, withTag(index, entry.id, tag));
+      await writeIndex(this.layout.indexFile, withTag(index, entry.id, tag), this.#owner.token);
       return tag;
     });
   }
 
   async delete(reference: string, force: boolean): Promise<DeleteAction[]> {
-    return this.#mutex.run(async () => {
+    return this.#locks.index(async () => {
       const index = await this.#index();
       const plan = planDelete(index, reference, force);
-      await writeIndex(this.layout.indexFile, plan.index);
+      await writeIndex(this.layout.indexFile, plan.index, this.#owner.token);
       if (plan.deletedId !== undefined) await this.#removeFiles(plan.deletedId, blobsOnlyUsedBy(index, plan.deletedId));
       return plan.actions;
     });
@@ -130,9 +146,10 @@ export class ModelStore {
   }
 
   async purge(): Promise<void> {
-    await this.#mutex.run(async () => {
-      const { root, layoutFile } = this.layout;
-      const entries = await readdir(root);
+    await this.#locks.index(async () => {
+      const { root, layoutFile, locksDir } = this.layout;
+      // The locks stay: this process holds some, and so may others that share the store.
+      const entries = (await readdir(root)).filter((entry) => join(root, entry) !== locksDir);
       if (entries.length > 0 && !(await exists(layoutFile))) {
         throw new RunnerError('internal', `refusing to purge ${root}: it is not a model store`);
       }
@@ -142,7 +159,7 @@ export class ModelStore {
   }
 
   async beginImport(): Promise<StagedImport> {
-    return StagedImport.create(this.layout.stagingDir);
+    return StagedImport.create(this.layout.stagingDir, this.#owner.token);
   }
 
   /**
@@ -152,18 +169,19 @@ export class ModelStore {
   async commit(manifestBytes: Uint8Array, staged: StagedImport | undefined, tags: readonly string[] = []): Promise<string> {
     const manifest = parseManifest(manifestBytes);
     const normalisedTags = tags.map(normalizeTag);
-    return this.#mutex.run(async () => {
+    return this.#locks.index(async () => {
       await checkArtifact(manifest, async (digest) => staged?.stagedPath(digest) ?? (await this.#storedBlob(digest)));
       for (const digest of staged?.digests ?? []) await this.#moveIn(staged?.stagedPath(digest) ?? '', digest);
       await fsyncDirectory(this.layout.blobsDir);
       const id = `sha256:${sha256Hex(manifestBytes)}`;
-      await writeFileAtomic(this.layout.manifest(id), manifestBytes);
+      await writeFileAtomic(this.layout.manifest(id), manifestBytes, this.#owner.token);
+      // Read under the lock: another process may have committed since this one started.
       let index = await this.#index();
       if (!index.models.some((entry) => entry.id === id)) {
         index = { models: [...index.models, { id, tags: [], files: blobDescriptors(manifest).map((blob) => blob.digest) }] };
       }
       for (const tag of normalisedTags) index = withTag(index, id, tag);
-      await writeIndex(this.layout.indexFile, index);
+      await writeIndex(this.layout.indexFile, index, this.#owner.token);
       return id;
     });
   }
@@ -178,16 +196,20 @@ export class ModelStore {
     await rename(stagedPath, this.layout.blob(digest));
   }
 
-  /** Runs `write` as the only writer of this blob's files (`<hex>` and `<hex>.incomplete`) in this process. */
-  async writingBlob<T>(digest: string, write: () => Promise<T>): Promise<T> {
-    return this.#blobWriters.run(digest, write);
+  /**
+   * Runs `write` as the only writer of this blob's files (`<hex>` and `<hex>.incomplete`) among
+   * every process sharing the store; a second writer waits, then finds the blob in place or the
+   * partial file to resume. `write`'s signal aborts with `signal`, or if the lock is lost.
+   */
+  async writingBlob<T>(digest: string, write: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    return this.#locks.blob(digest, write, signal);
   }
 
   /** Stores a small blob held in memory (a config) under its digest, once its bytes match it. */
   async writeBlob(digest: string, bytes: Uint8Array): Promise<void> {
     const actual = `sha256:${sha256Hex(bytes)}`;
     if (actual !== digest) throw new RunnerError('invalid_model', `blob ${digest} does not match its digest (its content is ${actual})`);
-    if (!(await this.#storedBlob(digest))) await writeFileAtomic(this.layout.blob(digest), bytes);
+    if (!(await this.#storedBlob(digest))) await writeFileAtomic(this.layout.blob(digest), bytes, this.#owner.token);
   }
 
   readBlob(digest: string, range: { start?: number; end?: number } = {}): ReadStream {

@@ -16,9 +16,16 @@ export class StagedImport {
 
   private constructor(readonly dir: string) {}
 
-  static async create(stagingRoot: string): Promise<StagedImport> {
-    const dir = join(stagingRoot, randomUUID());
-    await mkdir(dir, { recursive: true });
+  /** `<stagingRoot>/<owner>-<uuid>`: the owner token keeps other processes' clean-up away from it. */
+  static async create(stagingRoot: string, owner: string): Promise<StagedImport> {
+    const dir = join(stagingRoot, `${owner}-${randomUUID()}`);
+    try {
+      await mkdir(dir, { recursive: true });
+    } catch (error) {
+      // Another process's clean-up may remove the empty staging root between its creation and ours.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      await mkdir(dir, { recursive: true });
+    }
     return new StagedImport(dir);
   }
 

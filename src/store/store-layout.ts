@@ -30,6 +30,11 @@ export class StoreLayout {
     return join(this.root, '.staging');
   }
 
+  /** Lock files shared by every process using the store (see store-locks.ts). */
+  get locksDir(): string {
+    return join(this.root, '.locks');
+  }
+
   blob(digest: string): string {
     return join(this.blobsDir, hexOf(digest));
   }

@@ -25,3 +25,10 @@ export async function postJson(runner: RunningRunner, path: string, body: unknow
 export async function enginePs(runner: RunningRunner): Promise<RunnerStatus[]> {
   return (await (await fetch(`${runner.url}/engines/ps`)).json()) as RunnerStatus[];
 }
+
+/** The status of an answer read to its end: what the runner does once a body is sent (its record, its metrics) is done by then. */
+export async function statusOf(response: Promise<Response>): Promise<number> {
+  const answer = await response;
+  await answer.text();
+  return answer.status;
+}

@@ -60,6 +60,8 @@ export async function startRunner(options: StartOptions = {}): Promise<RunningRu
       MODEL_RUNNER_PORT: '0',
       MODEL_RUNNER_SOCK: socketPath,
       MODELS_PATH: modelsPath,
+      // Each runner its own log files: the default directory is shared by every runner of a host.
+      MODEL_RUNNER_LOG_DIR: join(dir, 'logs'),
       LOG_LEVEL: 'info',
       ...options.env,
     },

@@ -5,6 +5,10 @@ import type { Logger } from '../../shared/logger.js';
 import type { ModelStore } from '../../store/model-store.js';
 import { leasedResponse } from '../leased-response.js';
 import { resolveModelTarget } from '../model-target.js';
+import { meteredEngine } from '../observability/metered-engine.js';
+import { recordInference } from '../observability/record-inference.js';
+import type { RequestRecords } from '../observability/request-records.js';
+import type { RunnerMetrics } from '../observability/runner-metrics.js';
 import { readJson } from '../read-json.js';
 import type { ServerEnv } from '../server-env.js';
 import { chatGenerationRequest, completionGenerationRequest } from './generation-request.js';
@@ -24,6 +28,8 @@ export interface InferenceRouteDeps {
   store: ModelStore;
   scheduler: Scheduler;
   logger: Logger;
+  records: RequestRecords;
+  metrics: RunnerMetrics;
 }
 
 const invalidMessage = { invalidMessage: 'invalid request' };
@@ -46,10 +52,11 @@ function preloadOnly(deps: InferenceRouteDeps, mode: EngineMode): MiddlewareHand
 
 /** Serves a request on the model's engine, with a slot leased for the response's lifetime. */
 async function serveOnEngine(c: Context<ServerEnv>, deps: InferenceRouteDeps, model: string, mode: EngineMode, respond: Respond): Promise<Response> {
+  const started = performance.now();
   const target = await resolveModelTarget(deps.store, model);
   const signal = c.req.raw.signal;
   const lease = await deps.scheduler.acquire(target, mode, signal);
-  return leasedResponse(lease, signal, (engine) => respond(engine, signal));
+  return leasedResponse(lease, signal, (engine) => respond(meteredEngine(engine, deps.metrics, { model, mode }, started), signal));
 }
 
 async function* generations(engine: Engine, requests: readonly GenerationRequest[], signal: AbortSignal): AsyncGenerator<{ index: number; event: GenerationEvent }> {
@@ -66,7 +73,7 @@ async function* eventsOnly(runs: AsyncIterable<{ event: GenerationEvent }>): Asy
 export function inferenceRoutes(deps: InferenceRouteDeps): Hono<ServerEnv> {
   const app = new Hono<ServerEnv>();
 
-  app.post('/v1/chat/completions', preloadOnly(deps, 'completion'), async (c) => {
+  app.post('/v1/chat/completions', preloadOnly(deps, 'completion'), recordInference(deps, 'completion'), async (c) => {
     const body = await readJson(c, chatCompletionRequest, invalidMessage);
     return serveOnEngine(c, deps, body.model, 'completion', async (engine, signal) => {
       const meta = completionMeta('chatcmpl', body.model);
@@ -77,7 +84,7 @@ export function inferenceRoutes(deps: InferenceRouteDeps): Hono<ServerEnv> {
     });
   });
 
-  app.post('/v1/completions', preloadOnly(deps, 'completion'), async (c) => {
+  app.post('/v1/completions', preloadOnly(deps, 'completion'), recordInference(deps, 'completion'), async (c) => {
     const body = await readJson(c, completionRequest, invalidMessage);
     return serveOnEngine(c, deps, body.model, 'completion', async (engine, signal) => {
       const meta = completionMeta('cmpl', body.model);
@@ -88,7 +95,7 @@ export function inferenceRoutes(deps: InferenceRouteDeps): Hono<ServerEnv> {
     });
   });
 
-  app.post('/v1/embeddings', preloadOnly(deps, 'embedding'), async (c) => {
+  app.post('/v1/embeddings', preloadOnly(deps, 'embedding'), recordInference(deps, 'embedding'), async (c) => {
     const body = await readJson(c, embeddingRequest, invalidMessage);
     return serveOnEngine(c, deps, body.model, 'embedding', async (engine, signal) => {
       const inputs = typeof body.input === 'string' ? [body.input] : body.input;

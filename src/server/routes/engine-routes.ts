@@ -1,13 +1,14 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { EngineMode } from '../../engine/engine.js';
-import { parseKeepAlive, formatGoDuration } from '../../scheduler/go-duration.js';
+import { parseKeepAlive } from '../../scheduler/go-duration.js';
 import type { Scheduler } from '../../scheduler/scheduler.js';
 import type { RunnerConfig } from '../../scheduler/scheduler-types.js';
 import { diskUsage } from '../../shared/disk-usage.js';
 import { RunnerError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
 import type { ModelStore } from '../../store/model-store.js';
+import { backendConfiguration } from '../backend-configuration.js';
 import { resolveModelTarget } from '../model-target.js';
 import { readJson } from '../read-json.js';
 import type { ServerEnv } from '../server-env.js';
@@ -112,10 +113,7 @@ export function engineRoutes(deps: EngineRouteDeps): Hono<ServerEnv> {
         Model: entry.modelName,
         ModelID: entry.modelId,
         Mode: entry.mode,
-        Config: {
-          ...(entry.config.contextSize ? { 'context-size': entry.config.contextSize } : {}),
-          ...(entry.config.keepAliveMs !== undefined ? { keep_alive: formatGoDuration(entry.config.keepAliveMs) } : {}),
-        },
+        Config: backendConfiguration(entry.config),
       })),
     );
   });

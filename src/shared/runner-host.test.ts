@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RUNNER_EXTRA_HOST, withRunnerHost } from './runner-container.js';
+import { RUNNER_EXTRA_HOST, withRunnerHost } from './runner-host.js';
 
 describe('withRunnerHost', () => {
   it("adds the runner's name on the host gateway to a service's extra hosts", () => {
