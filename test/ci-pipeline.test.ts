@@ -1,12 +1,10 @@
-import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CommandResult } from './helpers/docker-model.js';
 import { generatedModel } from './helpers/models.js';
 import { startRegistry, type RunningRegistry } from './helpers/registry-server.js';
-import { npmRun } from './helpers/run-command.js';
+import { type CommandResult, npmRun, runCommand } from './helpers/run-command.js';
 import { lockRunnerContainer } from './helpers/runner-container-lock.js';
 import { BUILD_TIMEOUT_MS, buildTestImage, docker, engineDown } from './helpers/runner-image.js';
 import { repoRoot } from './helpers/runner-process.js';
@@ -16,11 +14,7 @@ if (down) console.warn(`CI pipeline tests skipped: \`docker info\` failed (${dow
 
 /** compose/ci/pipeline.sh as a CI job runs it, in a Docker config dir of its own; never throws. */
 function pipeline(env: Record<string, string>): Promise<CommandResult> {
-  return new Promise((resolve) => {
-    execFile('bash', [join(repoRoot, 'compose', 'ci', 'pipeline.sh')], { env: { ...process.env, ...env }, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) =>
-      resolve({ stdout, stderr, code: error ? Number((error as { code?: number }).code ?? 1) : 0 }),
-    );
-  });
+  return runCommand('bash', [join(repoRoot, 'compose', 'ci', 'pipeline.sh')], env);
 }
 
 /** Everything of the runner on the daemon: its containers and model volumes, by DMR's labels. */

@@ -1,13 +1,12 @@
-import { execFile } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeV1Bin } from './helpers/compose-v1.js';
-import { dockerModel, pluginConfigDir, type CommandResult } from './helpers/docker-model.js';
+import { dockerModel, pluginConfigDir } from './helpers/docker-model.js';
 import { freePort } from './helpers/free-port.js';
 import { generatedModel } from './helpers/models.js';
 import { startRegistry, type RunningRegistry } from './helpers/registry-server.js';
-import { npmRun } from './helpers/run-command.js';
+import { type CommandResult, npmRun, runCommand } from './helpers/run-command.js';
 import { lockRunnerContainer } from './helpers/runner-container-lock.js';
 import { BUILD_TIMEOUT_MS, buildTestImage, docker, engineDown, localBaseImage } from './helpers/runner-image.js';
 import { repoRoot } from './helpers/runner-process.js';
@@ -25,12 +24,7 @@ const APP_IMAGE = 'model-runner-example-app';
 
 /** `docker compose` on an example project, with the plugin's config dir; never throws. */
 function compose(example: string, project: string, args: string[], env: Record<string, string>): Promise<CommandResult> {
-  const file = join(repoRoot, 'compose', example, 'compose.yaml');
-  return new Promise((resolve) => {
-    execFile('docker', ['compose', '-f', file, '-p', project, ...args], { env: { ...process.env, ...env }, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) =>
-      resolve({ stdout, stderr, code: error ? Number((error as { code?: number }).code ?? 1) : 0 }),
-    );
-  });
+  return runCommand('docker', ['compose', '-f', join(repoRoot, 'compose', example, 'compose.yaml'), '-p', project, ...args], env);
 }
 
 /** What a project leaves on the daemon: its containers and networks. */

@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { composeV1Bin } from './helpers/compose-v1.js';
-import { dockerModel, pluginConfigDir, type CommandResult } from './helpers/docker-model.js';
+import { dockerModel, pluginConfigDir } from './helpers/docker-model.js';
 import { generatedModel } from './helpers/models.js';
 import { startRegistry, type RunningRegistry } from './helpers/registry-server.js';
-import { npmRun } from './helpers/run-command.js';
+import { type CommandResult, npmRun } from './helpers/run-command.js';
 import { repoRoot, startRunner, type RunningRunner } from './helpers/runner-process.js';
 import { docker, engineDown, localBaseImage } from './helpers/runner-image.js';
 

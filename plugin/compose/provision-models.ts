@@ -3,8 +3,7 @@ import { isRunnerError } from '../../src/shared/errors.js';
 import type { CliContext } from '../cli-context.js';
 import { clientCall } from '../client-error.js';
 import { plainProgress } from '../transfer/plain-progress.js';
-import { DMR_RETRY_SCHEDULE } from '../transfer/retry.js';
-import { runTransfer } from '../transfer/run-transfer.js';
+import { pullQuietly } from '../transfer/run-transfer.js';
 import type { ModelSettings } from '../../src/compose/model-plan.js';
 
 
@@ -17,8 +16,6 @@ function lineSink(line: (text: string) => void): Writable {
     },
   });
 }
-
-const discard = new Writable({ write: (_chunk, _encoding, done) => done() });
 
 /**
  * What Compose needs before a service starts (reference §9.2–9.3): each model present, pulled
@@ -40,7 +37,7 @@ export async function provisionModels(context: CliContext, models: readonly stri
     info(`Pulling ${model}`);
     const signal = new AbortController().signal;
     const progress = lineSink(info);
-    await clientCall('Failed to pull model', runTransfer({ mode: 'pull', model }, { client, display: () => plainProgress(progress, 'pull'), out: discard, err: discard, schedule: DMR_RETRY_SCHEDULE, signal }));
+    await clientCall('Failed to pull model', pullQuietly(client, model, () => plainProgress(progress, 'pull'), signal));
   }
   for (const model of models) {
     const request = {

@@ -1,11 +1,7 @@
-import { Writable } from 'node:stream';
 import type { RunnerClient } from '../../src/api/runner-client.js';
 import { RunnerError, isRunnerError } from '../../src/shared/errors.js';
 import { silentDisplay } from '../transfer/progress-display.js';
-import { DMR_RETRY_SCHEDULE } from '../transfer/retry.js';
-import { runTransfer } from '../transfer/run-transfer.js';
-
-const discard = new Writable({ write: (_chunk, _encoding, done) => done() });
+import { pullQuietly } from '../transfer/run-transfer.js';
 
 /**
  * Pulls each model through the runner (`POST /models/create`) as DMR's CLI does, retrying only a
@@ -14,7 +10,7 @@ const discard = new Writable({ write: (_chunk, _encoding, done) => done() });
  */
 export async function provisionModels(client: RunnerClient, models: readonly string[], contextSize: number | undefined, signal: AbortSignal): Promise<void> {
   for (const model of models) {
-    await runTransfer({ mode: 'pull', model }, { client, display: () => silentDisplay, out: discard, err: discard, schedule: DMR_RETRY_SCHEDULE, signal });
+    await pullQuietly(client, model, () => silentDisplay, signal);
   }
   if (contextSize === undefined) return;
   for (const model of models) {

@@ -1,8 +1,9 @@
+import { Writable } from 'node:stream';
 import type { ProgressMessage } from '../../src/api/dmr-types.js';
 import type { RunnerClient } from '../../src/api/runner-client.js';
 import { RunnerError } from '../../src/shared/errors.js';
 import type { ProgressDisplay } from './progress-display.js';
-import { withRetries, type RetrySchedule } from './retry.js';
+import { DMR_RETRY_SCHEDULE, withRetries, type RetrySchedule } from './retry.js';
 import { openTransfer, type TransferRequest } from './transfer-request.js';
 
 export interface TransferDeps {
@@ -64,4 +65,15 @@ export function runTransfer(request: TransferRequest, deps: TransferDeps): Promi
       deps.err.write(`Retrying ${operation} (attempt ${index}/${retries}) in ${goDuration(delayMs)}...\n`);
     },
   });
+}
+
+const discard = new Writable({ write: (_chunk, _encoding, done) => done() });
+
+/**
+ * A pull for a program rather than a person (Compose's provider, the Testcontainers module): DMR's
+ * retries, progress only through `display`, and no retry notes, whose stdout and stderr are not
+ * theirs to write to.
+ */
+export function pullQuietly(client: RunnerClient, model: string, display: () => ProgressDisplay, signal: AbortSignal): Promise<string> {
+  return runTransfer({ mode: 'pull', model }, { client, display, out: discard, err: discard, schedule: DMR_RETRY_SCHEDULE, signal });
 }
