@@ -1,5 +1,6 @@
 import type { GenerateRequest } from './proto/generated/modelrunner/engine/v1/GenerateRequest.js';
 import type { LoadReply__Output } from './proto/generated/modelrunner/engine/v1/LoadReply.js';
+import type { ToolCall__Output } from './proto/generated/modelrunner/engine/v1/ToolCall.js';
 
 /** The engine types the scheduler and server see; how a worker runs stays behind them. */
 export type EngineMode = 'completion' | 'embedding';
@@ -20,9 +21,27 @@ export interface EngineLoadOptions {
 
 export type GenerationRequest = GenerateRequest;
 
+export type FinishReason = 'stop' | 'length' | 'tool_calls';
+
+export type ToolCall = ToolCall__Output;
+
+export interface TokenProbability {
+  token: string;
+  logprob: number;
+  bytes: number[];
+}
+
+export interface TokenLogprob {
+  sampled: TokenProbability;
+  top: TokenProbability[];
+}
+
+/** What a generation streams: text, complete tool calls in order, token probabilities (when asked) just before the text they add, then one finish. */
 export type GenerationEvent =
   | { delta: string }
-  | { finish: { reason: 'stop' | 'length'; promptTokens: number; completionTokens: number } };
+  | { toolCall: ToolCall }
+  | { logprob: TokenLogprob }
+  | { finish: { reason: FinishReason; promptTokens: number; completionTokens: number } };
 
 export interface EmbeddingResult {
   vectors: number[][];

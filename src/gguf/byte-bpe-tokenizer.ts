@@ -2,9 +2,6 @@ import { COMMON_WORDS } from './common-words.js';
 import type { GgufMetadataEntry } from './gguf-types.js';
 import { boolEntry, i32ArrayEntry, stringArrayEntry, stringEntry, u32Entry } from './metadata-entries.js';
 
-const CHATML_TEMPLATE =
-  "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n'}}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
-
 // Ids 0-2 as in SmolLM2's tokenizer: ChatML markers plus the GPT-2 end-of-text token.
 const SPECIAL_TOKENS = ['<|endoftext|>', '<|im_start|>', '<|im_end|>'] as const;
 const UNKNOWN_ID = 0;
@@ -22,7 +19,7 @@ const PRE_TOKENIZER = 'smollm';
  * A GPT-2 style byte-level BPE vocabulary of exactly vocabSize tokens. Every byte has a token, so
  * any UTF-8 text round-trips; merges (common words first, then systematic letter runs) fill the rest.
  */
-export function byteBpeTokenizer(vocabSize: number): GgufMetadataEntry[] {
+export function byteBpeTokenizer(vocabSize: number, chatTemplate: string): GgufMetadataEntry[] {
   const byteSymbols = Array.from({ length: 256 }, (_, byte) => byteToUnicode(byte));
   const baseTokens: string[] = [...SPECIAL_TOKENS, ...byteSymbols];
   if (vocabSize < baseTokens.length) throw new RangeError(`a byte-level BPE vocabulary needs at least ${baseTokens.length} tokens`);
@@ -40,7 +37,7 @@ export function byteBpeTokenizer(vocabSize: number): GgufMetadataEntry[] {
     u32Entry('tokenizer.ggml.unknown_token_id', UNKNOWN_ID),
     u32Entry('tokenizer.ggml.padding_token_id', EOS_ID),
     boolEntry('tokenizer.ggml.add_bos_token', false),
-    stringEntry('tokenizer.chat_template', CHATML_TEMPLATE),
+    stringEntry('tokenizer.chat_template', chatTemplate),
   ];
 }
 

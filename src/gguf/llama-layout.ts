@@ -7,7 +7,7 @@ import type { LlamaPreset } from './model-presets.js';
  * Metadata and tensors for llama.cpp's `llama` architecture. Every key here is one llama.cpp either
  * refuses to load without or needs to compute tensor shapes (a wrong shape aborts the process).
  */
-export function llamaLayout(preset: LlamaPreset, type: ModelFileType): ModelLayout {
+export function llamaLayout(preset: LlamaPreset, type: ModelFileType, chatTemplate: string): ModelLayout {
   const headLength = preset.embeddingLength / preset.headCount;
   const metadata = [
     ...generalMetadata(preset, type),
@@ -21,7 +21,7 @@ export function llamaLayout(preset: LlamaPreset, type: ModelFileType): ModelLayo
     f32Entry('llama.rope.freq_base', preset.ropeFreqBase),
     u32Entry('llama.rope.dimension_count', headLength),
     u32Entry('llama.vocab_size', preset.vocabSize),
-    ...byteBpeTokenizer(preset.vocabSize),
+    ...byteBpeTokenizer(preset.vocabSize, chatTemplate),
   ];
   return { metadata, tensors: llamaTensors(preset, headLength * preset.headCountKv) };
 }

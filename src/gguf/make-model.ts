@@ -1,4 +1,5 @@
 import { bertLayout } from './bert-layout.js';
+import { CHAT_TEMPLATES, type ChatTemplateName } from './chat-templates.js';
 import { encodeTensorValues, Q8_0_BLOCK } from './encode-tensor-data.js';
 import { elementCount, GgmlType, type WritableGgmlType } from './ggml-types.js';
 import { llamaLayout } from './llama-layout.js';
@@ -12,6 +13,8 @@ export interface MakeModelOptions {
   type: ModelFileType;
   out: string;
   seed?: number;
+  /** A decoder's chat template; ChatML when unset. */
+  chatTemplate?: ChatTemplateName;
 }
 
 const DEFAULT_SEED = 1;
@@ -21,7 +24,7 @@ const CHUNK_ELEMENTS = 1 << 18;
 /** Writes a random-weight model llama.cpp can load; the same options always give the same bytes. */
 export async function makeModel(options: MakeModelOptions): Promise<void> {
   const preset: ModelPreset = MODEL_PRESETS[options.preset];
-  const layout = preset.architecture === 'llama' ? llamaLayout(preset, options.type) : bertLayout(preset, options.type);
+  const layout = preset.architecture === 'llama' ? llamaLayout(preset, options.type, CHAT_TEMPLATES[options.chatTemplate ?? 'chatml']) : bertLayout(preset, options.type);
   const seed = options.seed ?? DEFAULT_SEED;
   const tensors = layout.tensors.map((plan) => tensorSource(plan, storageType(plan, options.type), seed));
   await writeGguf(options.out, layout.metadata, tensors);

@@ -1,3 +1,4 @@
+import { CHAT_TEMPLATES } from './chat-templates.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -73,7 +74,7 @@ describe('modelConfigFromGguf on generated models', () => {
 
 describe('modelConfigFromGguf on synthetic headers', () => {
   it('counts the SmolLM2-135M shapes as the 134.52M parameters DMR shows for the real model', () => {
-    const { tensors } = llamaLayout(MODEL_PRESETS['smollm2-135m'], 'f16');
+    const { tensors } = llamaLayout(MODEL_PRESETS['smollm2-135m'], 'f16', CHAT_TEMPLATES.chatml);
     const config = modelConfigFromGguf(syntheticHeader([], tensors.map(({ name, dims }) => ({ name, dims, type: GgmlType.F32 }))));
     expect(config.parameters).toBe('134.52M');
   });

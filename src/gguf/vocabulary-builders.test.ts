@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { byteBpeTokenizer } from './byte-bpe-tokenizer.js';
+import { CHAT_TEMPLATES } from './chat-templates.js';
 import type { GgufArray, GgufMetadataEntry } from './gguf-types.js';
 import { wordPieceTokenizer } from './wordpiece-tokenizer.js';
 
@@ -14,14 +15,14 @@ function scalar(entries: GgufMetadataEntry[], key: string): unknown {
 
 describe('byteBpeTokenizer', () => {
   it.each([1024, 49152, 128256])('builds exactly %d unique tokens', (size) => {
-    const tokens = values(byteBpeTokenizer(size), 'tokenizer.ggml.tokens');
+    const tokens = values(byteBpeTokenizer(size, CHAT_TEMPLATES.chatml), 'tokenizer.ggml.tokens');
     expect(tokens).toHaveLength(size);
     // llama.cpp asserts (aborting the process) when two ids share a text.
     expect(new Set(tokens).size).toBe(size);
   });
 
   it('has a token for every byte, so any UTF-8 text can be encoded', () => {
-    const tokens = new Set(values(byteBpeTokenizer(512), 'tokenizer.ggml.tokens'));
+    const tokens = new Set(values(byteBpeTokenizer(512, CHAT_TEMPLATES.chatml), 'tokenizer.ggml.tokens'));
     expect(tokens.has('Ġ')).toBe(true); // space
     expect(tokens.has('Ċ')).toBe(true); // newline
     expect(tokens.has('ð')).toBe(true); // 0xF0, the lead byte of emoji
@@ -29,7 +30,7 @@ describe('byteBpeTokenizer', () => {
   });
 
   it('only merges pairs of earlier tokens into later tokens', () => {
-    const entries = byteBpeTokenizer(4096);
+    const entries = byteBpeTokenizer(4096, CHAT_TEMPLATES.chatml);
     const ids = new Map(values(entries, 'tokenizer.ggml.tokens').map((token, id) => [token, id]));
     const merges = values(entries, 'tokenizer.ggml.merges') as string[];
     expect(merges.length).toBe(4096 - 259);
@@ -43,7 +44,7 @@ describe('byteBpeTokenizer', () => {
   });
 
   it('marks the ChatML tokens as control tokens and uses them as bos and eos', () => {
-    const entries = byteBpeTokenizer(1024);
+    const entries = byteBpeTokenizer(1024, CHAT_TEMPLATES.chatml);
     expect(values(entries, 'tokenizer.ggml.token_type').slice(0, 4)).toEqual([3, 3, 3, 1]);
     expect(scalar(entries, 'tokenizer.ggml.bos_token_id')).toBe(1);
     expect(scalar(entries, 'tokenizer.ggml.eos_token_id')).toBe(2);

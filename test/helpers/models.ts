@@ -3,6 +3,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { mkdir, rename } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ChatTemplateName } from '../../src/gguf/chat-templates.js';
 import { makeModel } from '../../src/gguf/make-model.js';
 import type { PresetName } from '../../src/gguf/model-presets.js';
 import { buildModelArtifact, type ModelArtifact, type PackageOptions } from '../../src/distribution/build-model-artifact.js';
@@ -24,12 +25,12 @@ function generatorFingerprint(): string {
 const fingerprint = generatorFingerprint();
 
 /** Generated models are deterministic, so tests share one copy of each across runs. */
-export async function generatedModel(preset: PresetName = 'tiny', type: 'f16' | 'q8_0' = 'q8_0', seed = 1): Promise<string> {
+export async function generatedModel(preset: PresetName = 'tiny', type: 'f16' | 'q8_0' = 'q8_0', seed = 1, chatTemplate: ChatTemplateName = 'chatml'): Promise<string> {
   await mkdir(cacheDir, { recursive: true });
-  const path = join(cacheDir, `${preset}-${type}-${seed}-${fingerprint}.gguf`);
+  const path = join(cacheDir, `${preset}-${type}-${seed}-${chatTemplate}-${fingerprint}.gguf`);
   if (!existsSync(path)) {
     const temp = `${path}.${process.pid}.tmp`;
-    await makeModel({ preset, type, out: temp, seed });
+    await makeModel({ preset, type, out: temp, seed, chatTemplate });
     await rename(temp, path);
   }
   return path;

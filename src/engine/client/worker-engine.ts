@@ -7,7 +7,9 @@ import { credentials, type ServiceError } from '@grpc/grpc-js';
 import { onAbort } from '../../shared/abort.js';
 import { RunnerError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
-import type { Engine, EngineInfo, EngineLoadOptions, EmbeddingResult, GenerationEvent, GenerationRequest } from '../engine.js';
+import type { Engine, EngineInfo, EngineLoadOptions, EmbeddingResult, FinishReason, GenerationEvent, GenerationRequest, TokenProbability } from '../engine.js';
+import type { GenerateEvent__Output } from '../proto/generated/modelrunner/engine/v1/GenerateEvent.js';
+import type { TokenProbability__Output } from '../proto/generated/modelrunner/engine/v1/TokenProbability.js';
 import { fromServiceError } from '../grpc-errors.js';
 import type { EngineClient } from '../proto/generated/modelrunner/engine/v1/Engine.js';
 import { loadEngineProto } from '../proto/load-engine-proto.js';
@@ -105,6 +107,27 @@ function callUnary<T>(
   );
 }
 
+function finishReason(reason: string): FinishReason {
+  return reason === 'stop' || reason === 'tool_calls' ? reason : 'length';
+}
+
+function tokenProbability(probability: TokenProbability__Output | null): TokenProbability {
+  return { token: probability?.token ?? '', logprob: probability?.logprob ?? 0, bytes: [...(probability?.bytes ?? [])] };
+}
+
+function generationEvent(event: GenerateEvent__Output): GenerationEvent {
+  switch (event.event) {
+    case 'finish':
+      return { finish: { ...event.finish!, reason: finishReason(event.finish!.reason) } };
+    case 'toolCall':
+      return { toolCall: event.toolCall! };
+    case 'logprob':
+      return { logprob: { sampled: tokenProbability(event.logprob!.sampled), top: event.logprob!.top.map(tokenProbability) } };
+    default:
+      return { delta: event.delta ?? '' };
+  }
+}
+
 class WorkerEngine implements Engine {
   constructor(
     readonly child: ChildProcess,
@@ -122,11 +145,7 @@ class WorkerEngine implements Engine {
     const call = this.client.generate(request);
     const stopWatching = onAbort(signal, () => call.cancel());
     try {
-      for await (const event of call) {
-        const { delta, finish } = event as { delta?: string; finish?: { reason: string; promptTokens: number; completionTokens: number } };
-        if (finish) yield { finish: { ...finish, reason: finish.reason === 'stop' ? 'stop' : 'length' } };
-        else if (delta !== undefined) yield { delta };
-      }
+      for await (const event of call) yield generationEvent(event as GenerateEvent__Output);
     } catch (error) {
       if (signal.aborted) return;
       throw await this.failure(error as ServiceError);

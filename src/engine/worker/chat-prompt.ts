@@ -1,31 +1,114 @@
-import { JinjaTemplateChatWrapper, type ChatHistoryItem, type LlamaModel, type Token } from 'node-llama-cpp';
+import { Template } from '@huggingface/jinja';
+import type { LlamaModel, Token } from 'node-llama-cpp';
+import { RunnerError } from '../../shared/errors.js';
 import type { ChatMessage__Output } from '../proto/generated/modelrunner/engine/v1/ChatMessage.js';
+import type { Tool__Output } from '../proto/generated/modelrunner/engine/v1/Tool.js';
+import { detectToolFamily, toolsSystemPrompt, toolCallText, type ToolFamily } from './tool-family.js';
 
-function historyItem(message: ChatMessage__Output): ChatHistoryItem {
-  switch (message.role) {
-    case 'system':
-    case 'developer':
-      return { type: 'system', text: message.content };
-    case 'assistant':
-      return { type: 'model', response: [message.content] };
-    default:
-      return { type: 'user', text: message.content };
+/** Jinja's dict for a message, as Hugging Face templates read it. */
+type TemplateMessage = Record<string, unknown>;
+
+const PLACEHOLDER = /\u0000content-(\d+)\u0000/g;
+
+function parsedArguments(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
   }
 }
 
-/** Renders chat messages with the model's own Jinja chat template, ready for the assistant's turn. */
+/**
+ * Renders chat messages with the model's own Jinja chat template, ready for the assistant's turn.
+ * Message text is put in as placeholders and tokenized on its own, without special tokens, so a
+ * user who writes "<|im_end|>" cannot close their own turn; only the template's text may hold them.
+ */
 export class ChatPrompt {
-  readonly #wrapper: JinjaTemplateChatWrapper;
+  readonly #template: Template;
   readonly #model: LlamaModel;
+  /** The template reads `tools` itself; otherwise tools go in as a system prompt (tool-family.ts). */
+  readonly rendersTools: boolean;
+  readonly family: ToolFamily;
 
-  constructor(model: LlamaModel, template: string) {
+  constructor(model: LlamaModel, source: string) {
     this.#model = model;
-    this.#wrapper = new JinjaTemplateChatWrapper({ template });
+    this.#template = new Template(source);
+    this.rendersTools = /\btools\b/.test(source);
+    this.family = this.rendersTools ? detectToolFamily(source) : 'generic';
   }
 
-  tokenize(messages: readonly ChatMessage__Output[]): Token[] {
-    const chatHistory: ChatHistoryItem[] = [...messages.map(historyItem), { type: 'model', response: [] }];
-    const { contextText } = this.#wrapper.generateContextState({ chatHistory });
-    return contextText.tokenize(this.#model.tokenizer);
+  /** The prompt's tokens; `prefill` is text the answer is made to start with, after the template's own. */
+  tokenize(messages: readonly ChatMessage__Output[], tools: readonly Tool__Output[], prefill = ''): Token[] {
+    const contents: string[] = [];
+    // Empty text stays empty: templates test `if message.content` to leave parts out.
+    const slot = (text: string): string => (text === '' ? '' : `\u0000content-${contents.push(text) - 1}\u0000`);
+    const rendered = this.#render(this.#messages(messages, tools, slot), tools) + prefill;
+    const tokens: Token[] = [];
+    let at = 0;
+    for (const match of rendered.matchAll(PLACEHOLDER)) {
+      tokens.push(...this.#model.tokenize(rendered.slice(at, match.index), true));
+      tokens.push(...this.#model.tokenize(contents[Number(match[1])] ?? '', false));
+      at = match.index + match[0].length;
+    }
+    tokens.push(...this.#model.tokenize(rendered.slice(at), true));
+    const bos = this.#model.tokens.bos;
+    if (this.#model.tokens.shouldPrependBosToken && bos !== null && tokens[0] !== bos) tokens.unshift(bos);
+    return tokens;
+  }
+
+  #messages(messages: readonly ChatMessage__Output[], tools: readonly Tool__Output[], slot: (text: string) => string): TemplateMessage[] {
+    const rendered = messages.map((message) => this.#message(message, slot));
+    if (tools.length === 0 || this.rendersTools) return rendered;
+    const instructions = toolsSystemPrompt(tools);
+    const first = rendered[0];
+    if (first?.['role'] === 'system') return [{ role: 'system', content: `${String(first['content'])}\n\n${instructions}` }, ...rendered.slice(1)];
+    return [{ role: 'system', content: instructions }, ...rendered];
+  }
+
+  #message(message: ChatMessage__Output, slot: (text: string) => string): TemplateMessage {
+    const role = message.role === 'developer' ? 'system' : message.role;
+    if (this.rendersTools) {
+      const item: TemplateMessage = { role, content: slot(message.content) };
+      if (message.toolCalls.length > 0) {
+        item['tool_calls'] = message.toolCalls.map((call) => ({
+          id: call.id,
+          type: 'function',
+          function: { name: call.name, arguments: parsedArguments(call.arguments) },
+        }));
+      }
+      if (role === 'tool') {
+        item['tool_call_id'] = message.toolCallId;
+        item['name'] = message.name;
+      }
+      return item;
+    }
+    // A template without tool support knows neither calls nor the tool role: both become text.
+    if (message.toolCalls.length > 0) return { role, content: slot(`${message.content}${toolCallText(message.toolCalls)}`) };
+    if (role === 'tool') {
+      const response = JSON.stringify({ tool_response: { tool_call_id: message.toolCallId, name: message.name, content: message.content } });
+      return { role: 'user', content: slot(response) };
+    }
+    return { role, content: slot(message.content) };
+  }
+
+  #render(messages: TemplateMessage[], tools: readonly Tool__Output[]): string {
+    const context: Record<string, unknown> = {
+      messages,
+      add_generation_prompt: true,
+      bos_token: this.#model.tokens.bosString ?? '',
+      eos_token: this.#model.tokens.eosString ?? '',
+    };
+    if (tools.length > 0 && this.rendersTools) {
+      context['tools'] = tools.map((tool) => ({
+        type: 'function',
+        function: { name: tool.name, description: tool.description, parameters: JSON.parse(tool.parameters) as unknown },
+      }));
+    }
+    try {
+      return this.#template.render(context);
+    } catch (error) {
+      // Templates refuse what they cannot render with raise_exception, which the Jinja runtime provides.
+      throw new RunnerError('invalid_request', `the model's chat template failed on these messages: ${(error as Error).message}`, { param: 'messages' });
+    }
   }
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Llama, LlamaGrammar, LlamaModel, Token } from 'node-llama-cpp';
 import { LlamaGrammarEvaluationState } from 'node-llama-cpp';
 import { RunnerError } from '../../shared/errors.js';
@@ -9,6 +10,13 @@ import type { LockstepDecoder } from './lockstep-decoder.js';
 import { samplingOptions } from './sampling-options.js';
 import { prepareSequence, type SequencePool } from './sequence-pool.js';
 import { StopMatcher } from './stop-matcher.js';
+import { tokenLogprob } from './token-logprobs.js';
+import { toolPlan, type ToolPlan } from './tool-plan.js';
+
+/** OpenAI's bound on top_logprobs. */
+const MAX_TOP_LOGPROBS = 20;
+
+type FinishReason = 'stop' | 'length' | 'tool_calls';
 
 export interface GenerationResources {
   llama: Llama;
@@ -19,10 +27,11 @@ export interface GenerationResources {
   contextSize: number;
 }
 
-function promptTokens(resources: GenerationResources, request: GenerateRequest__Output): Token[] {
+function promptTokens(resources: GenerationResources, request: GenerateRequest__Output, tools: ToolPlan | undefined): Token[] {
+  const chat = request.chat;
   const tokens =
     request.prompt === 'chat'
-      ? resources.chatPrompt.tokenize(request.chat?.messages ?? [])
+      ? resources.chatPrompt.tokenize(chat?.messages ?? [], tools ? (chat?.tools ?? []) : [], tools?.prefill)
       : resources.model.tokenize(request.text ?? '', true);
   if (tokens.length === 0) throw new RunnerError('invalid_request', 'the prompt is empty', { param: 'prompt' });
   if (tokens.length >= resources.contextSize) {
@@ -35,23 +44,29 @@ function promptTokens(resources: GenerationResources, request: GenerateRequest__
   return tokens;
 }
 
-async function grammarFor(resources: GenerationResources, request: GenerateRequest__Output): Promise<LlamaGrammar | undefined> {
-  if (!request.jsonSchema && !request.jsonObject) return undefined;
+async function grammarFor(resources: GenerationResources, request: GenerateRequest__Output, tools: ToolPlan | undefined): Promise<LlamaGrammar | undefined> {
+  const schema = tools?.schema ?? (request.jsonSchema ? JSON.parse(request.jsonSchema) : undefined);
+  if (!schema && !request.jsonObject) return undefined;
+  const param = tools?.schema ? 'tools' : 'response_format';
   // A finished grammar allows only end-of-generation tokens; a model with none (an encoder such as
   // BERT) then samples a token the grammar rejects, which fails inside node-llama-cpp's batch
   // dispatch where no caller can catch it, and the worker dies.
   const { eos, eot } = resources.model.tokens;
   if (eos === null && eot === null) {
-    throw new RunnerError('invalid_request', 'this model has no end-of-generation token, so it cannot produce a response_format-constrained answer', { param: 'response_format' });
+    throw new RunnerError('invalid_request', `this model has no end-of-generation token, so it cannot produce a ${param}-constrained answer`, { param });
   }
-  if (request.jsonSchema) {
+  if (schema) {
     try {
-      return await resources.llama.createGrammarForJsonSchema(JSON.parse(request.jsonSchema));
+      return await resources.llama.createGrammarForJsonSchema(schema);
     } catch (error) {
-      throw new RunnerError('invalid_request', `unsupported JSON schema: ${(error as Error).message}`, { param: 'response_format' });
+      throw new RunnerError('invalid_request', `unsupported JSON schema: ${(error as Error).message}`, { param });
     }
   }
   return resources.llama.getGrammarFor('json');
+}
+
+function callId(): string {
+  return `call_${randomBytes(12).toString('hex')}`;
 }
 
 /**
@@ -64,21 +79,28 @@ export async function* generateText(
   request: GenerateRequest__Output,
   signal: AbortSignal,
 ): AsyncGenerator<GenerateEvent> {
-  const prompt = promptTokens(resources, request);
-  const grammar = await grammarFor(resources, request);
+  const tools = request.prompt === 'chat' && request.chat ? toolPlan(resources.model, resources.chatPrompt.family, request.chat) : undefined;
+  const prompt = promptTokens(resources, request, tools);
+  const grammar = await grammarFor(resources, request, tools);
   const room = resources.contextSize - prompt.length;
   const maxTokens = request.maxTokens > 0 ? Math.min(request.maxTokens, room) : room;
   const sequence = await resources.pool.acquire(prompt, signal);
   const generated: Token[] = [];
   const stops = new StopMatcher(request.stop);
-  const detokenizer = new IncrementalDetokenizer(resources.model);
-  let reason = 'length';
+  const detokenizer = new IncrementalDetokenizer(resources.model, tools?.preserved);
+  const probabilities: ReadonlyMap<Token, number>[] = [];
+  const topLogprobs = Math.min(request.topLogprobs, MAX_TOP_LOGPROBS);
+  const content = (text: string): string => (tools ? tools.stream.push(text) : text);
+  let reason: FinishReason = 'length';
   let stoppedByString = false;
-  let evaluation: ReturnType<typeof sequence.evaluate> | undefined;
+  let evaluation: TokenSource | undefined;
   try {
     const input = await prepareSequence(sequence, prompt);
     const state = grammar ? new LlamaGrammarEvaluationState({ model: resources.model, grammar }) : undefined;
-    evaluation = sequence.evaluate(input, samplingOptions(request.sampling, generated, state));
+    const options = samplingOptions(request.sampling, generated, state);
+    evaluation = request.logprobs
+      ? withProbabilities(sequence.evaluateWithMetadata(input, { probabilities: true }, options), probabilities)
+      : sequence.evaluate(input, options);
     for await (const token of resources.decoder.run(evaluation)) {
       if (signal.aborted) break;
       const endOfGeneration = resources.model.isEogToken(token);
@@ -87,8 +109,11 @@ export async function* generateText(
         break;
       }
       generated.push(token);
+      const sampled = probabilities.shift();
+      if (sampled) yield { logprob: tokenLogprob(resources.model, token, sampled, topLogprobs) };
       const { emit, stopped } = stops.push(endOfGeneration ? '' : detokenizer.push(token));
-      if (emit) yield { delta: emit };
+      const text = content(emit);
+      if (text) yield { delta: text };
       if (stopped) {
         reason = 'stop';
         stoppedByString = true;
@@ -96,13 +121,32 @@ export async function* generateText(
       }
       if (generated.length >= maxTokens) break;
     }
-    const held = stoppedByString ? '' : stops.flush();
+    const held = content(stoppedByString ? '' : stops.flush());
     if (held) yield { delta: held };
+    if (tools) {
+      const { content: rest, calls } = tools.stream.finish();
+      if (rest) yield { delta: rest };
+      for (const call of tools.parallel ? calls : calls.slice(0, 1)) yield { toolCall: { id: callId(), ...call } };
+      if (calls.length > 0) reason = 'tool_calls';
+    }
     yield { finish: { reason, promptTokens: prompt.length, completionTokens: generated.length } };
   } finally {
     // The sequence goes back only once its evaluation has fully stopped; otherwise the next request
     // could rewind it while the last token is still being written to the KV cache.
     await evaluation?.return().catch(() => undefined);
     resources.pool.release(sequence);
+  }
+}
+
+type TokenSource = AsyncGenerator<Token, void, void | Token | Token[]>;
+
+/** Tokens from an evaluation that also samples probabilities, which go into `sink` in step. */
+async function* withProbabilities(
+  evaluation: AsyncGenerator<{ token: Token; probabilities: Map<Token, number> }, void, void | Token | Token[]>,
+  sink: ReadonlyMap<Token, number>[],
+): TokenSource {
+  for await (const output of evaluation) {
+    sink.push(output.probabilities);
+    yield output.token;
   }
 }

@@ -6,6 +6,7 @@ import type { GenerateEvent } from '../proto/generated/modelrunner/engine/v1/Gen
 import type { GenerateRequest__Output } from '../proto/generated/modelrunner/engine/v1/GenerateRequest.js';
 import type { LoadReply } from '../proto/generated/modelrunner/engine/v1/LoadReply.js';
 import type { LoadRequest__Output } from '../proto/generated/modelrunner/engine/v1/LoadRequest.js';
+import { CHAT_TEMPLATES } from '../../gguf/chat-templates.js';
 import { ChatPrompt } from './chat-prompt.js';
 import { embedTexts, type Embeddings } from './embed-texts.js';
 import { generateText } from './generate-text.js';
@@ -14,10 +15,6 @@ import { SequencePool } from './sequence-pool.js';
 
 /** llama-server's documented default when neither the request nor the model sets a context size. */
 const DEFAULT_CONTEXT_SIZE = 4096;
-
-/** llama-server falls back to ChatML for models without a template; so do we. */
-const CHATML_TEMPLATE =
-  "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n'}}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
 
 function gpuOption(gpu: string): 'auto' | 'cuda' | 'vulkan' | false {
   if (gpu === 'off') return false;
@@ -73,7 +70,7 @@ export class LlamaEngine {
       const context = await model.createContext({ contextSize, sequences, threads: { ideal: threads, min: 1 } });
       const template = request.chatTemplatePath
         ? await readFile(request.chatTemplatePath, 'utf8')
-        : (model.fileInfo.metadata.tokenizer?.chat_template ?? CHATML_TEMPLATE);
+        : (model.fileInfo.metadata.tokenizer?.chat_template ?? CHAT_TEMPLATES.chatml);
       const chatPrompt = new ChatPrompt(model, template);
       const decoder = new LockstepDecoder((step) => (llama.maxThreads = threadsFor(step, threads)));
       resources = { mode: 'completion', context, pool: new SequencePool(context), decoder, chatPrompt };

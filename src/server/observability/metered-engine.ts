@@ -17,7 +17,7 @@ export function meteredEngine(engine: Engine, metrics: RunnerMetrics, labels: In
     exited: engine.exited,
     async *generate(request: GenerationRequest, signal: AbortSignal): AsyncIterable<GenerationEvent> {
       for await (const event of engine.generate(request, signal)) {
-        if ('delta' in event && firstToken) {
+        if (!('finish' in event) && firstToken) {
           firstToken = false;
           metrics.firstToken(labels, (performance.now() - startedAt) / 1000);
         }

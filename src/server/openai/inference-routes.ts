@@ -12,10 +12,10 @@ import type { RunnerMetrics } from '../observability/runner-metrics.js';
 import { readJson } from '../read-json.js';
 import type { ServerEnv } from '../server-env.js';
 import { chatGenerationRequest, completionGenerationRequest } from './generation-request.js';
+import { collectRuns } from '../generation/collect-generation.js';
 import {
   chatCompletionBody,
   chatCompletionChunks,
-  collectRuns,
   completionMeta,
   embeddingData,
   textCompletionBody,
@@ -75,23 +75,27 @@ export function inferenceRoutes(deps: InferenceRouteDeps): Hono<ServerEnv> {
 
   app.post('/v1/chat/completions', preloadOnly(deps, 'completion'), recordInference(deps, 'completion'), async (c) => {
     const body = await readJson(c, chatCompletionRequest, invalidMessage);
+    const request = chatGenerationRequest(body);
     return serveOnEngine(c, deps, body.model, 'completion', async (engine, signal) => {
       const meta = completionMeta('chatcmpl', body.model);
-      const runs = generations(engine, [chatGenerationRequest(body)], signal);
-      if (body.stream) return sseResponse(chatCompletionChunks(meta, eventsOnly(runs), body.stream_options?.include_usage ?? false), deps.logger);
+      const runs = generations(engine, [request], signal);
+      const logprobs = body.logprobs ?? false;
+      if (body.stream) return sseResponse(chatCompletionChunks(meta, eventsOnly(runs), { includeUsage: body.stream_options?.include_usage ?? false, logprobs }), deps.logger);
       const [generated] = await collectRuns(runs);
-      return c.json(chatCompletionBody(meta, generated!));
+      return c.json(chatCompletionBody(meta, generated!, logprobs));
     });
   });
 
   app.post('/v1/completions', preloadOnly(deps, 'completion'), recordInference(deps, 'completion'), async (c) => {
     const body = await readJson(c, completionRequest, invalidMessage);
+    const prompts = typeof body.prompt === 'string' ? [body.prompt] : body.prompt;
+    const requests = prompts.map((prompt) => completionGenerationRequest(body, prompt));
     return serveOnEngine(c, deps, body.model, 'completion', async (engine, signal) => {
       const meta = completionMeta('cmpl', body.model);
-      const prompts = typeof body.prompt === 'string' ? [body.prompt] : body.prompt;
-      const runs = generations(engine, prompts.map((prompt) => completionGenerationRequest(body, prompt)), signal);
-      if (body.stream) return sseResponse(textCompletionChunks(meta, runs, body.stream_options?.include_usage ?? false), deps.logger);
-      return c.json(textCompletionBody(meta, await collectRuns(runs)));
+      const runs = generations(engine, requests, signal);
+      const logprobs = body.logprobs != null;
+      if (body.stream) return sseResponse(textCompletionChunks(meta, runs, { includeUsage: body.stream_options?.include_usage ?? false, logprobs }), deps.logger);
+      return c.json(textCompletionBody(meta, await collectRuns(runs), logprobs));
     });
   });
 

@@ -3,10 +3,33 @@ import { z } from 'zod';
 /** OpenAI request bodies as we accept them: validated once, at the edge. Unknown fields are ignored. */
 const textPart = z.object({ type: z.literal('text'), text: z.string() });
 
+const toolCall = z.object({
+  id: z.string(),
+  type: z.literal('function').optional(),
+  function: z.object({ name: z.string(), arguments: z.string() }),
+});
+
 const message = z.object({
   role: z.enum(['system', 'developer', 'user', 'assistant', 'tool']),
   content: z.union([z.string(), z.array(textPart), z.null()]).optional(),
+  tool_calls: z.array(toolCall).nullish(),
+  tool_call_id: z.string().optional(),
+  name: z.string().optional(),
 });
+
+const tool = z.object({
+  type: z.literal('function'),
+  function: z.object({
+    name: z.string(),
+    description: z.string().optional(),
+    parameters: z.unknown().optional(),
+    strict: z.boolean().nullish(),
+  }),
+});
+
+const toolChoice = z
+  .union([z.enum(['auto', 'none', 'required']), z.object({ type: z.literal('function'), function: z.object({ name: z.string() }) })])
+  .optional();
 
 const stop = z.union([z.string(), z.array(z.string())]).optional();
 
@@ -45,6 +68,11 @@ export const chatCompletionRequest = z.object({
   max_tokens: maxTokens,
   max_completion_tokens: maxTokens,
   response_format: responseFormat,
+  tools: z.array(tool).optional(),
+  tool_choice: toolChoice,
+  parallel_tool_calls: z.boolean().optional(),
+  logprobs: z.boolean().nullish(),
+  top_logprobs: z.number().int().min(0).max(20).nullish(),
   ...sampling,
 });
 
@@ -52,6 +80,8 @@ export const completionRequest = z.object({
   model: z.string().min(1, 'model is required'),
   prompt: z.union([z.string(), z.array(z.string()).min(1)]),
   max_tokens: maxTokens,
+  /** The legacy API's count of alternatives per token (0-5); any number means "report". */
+  logprobs: z.number().int().min(0).max(5).nullish(),
   ...sampling,
 });
 

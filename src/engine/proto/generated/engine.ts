@@ -15,8 +15,12 @@ import type { HealthRequest as _modelrunner_engine_v1_HealthRequest, HealthReque
 import type { LoadReply as _modelrunner_engine_v1_LoadReply, LoadReply__Output as _modelrunner_engine_v1_LoadReply__Output } from './modelrunner/engine/v1/LoadReply.js';
 import type { LoadRequest as _modelrunner_engine_v1_LoadRequest, LoadRequest__Output as _modelrunner_engine_v1_LoadRequest__Output } from './modelrunner/engine/v1/LoadRequest.js';
 import type { Sampling as _modelrunner_engine_v1_Sampling, Sampling__Output as _modelrunner_engine_v1_Sampling__Output } from './modelrunner/engine/v1/Sampling.js';
+import type { TokenLogprob as _modelrunner_engine_v1_TokenLogprob, TokenLogprob__Output as _modelrunner_engine_v1_TokenLogprob__Output } from './modelrunner/engine/v1/TokenLogprob.js';
+import type { TokenProbability as _modelrunner_engine_v1_TokenProbability, TokenProbability__Output as _modelrunner_engine_v1_TokenProbability__Output } from './modelrunner/engine/v1/TokenProbability.js';
 import type { TokenizeReply as _modelrunner_engine_v1_TokenizeReply, TokenizeReply__Output as _modelrunner_engine_v1_TokenizeReply__Output } from './modelrunner/engine/v1/TokenizeReply.js';
 import type { TokenizeRequest as _modelrunner_engine_v1_TokenizeRequest, TokenizeRequest__Output as _modelrunner_engine_v1_TokenizeRequest__Output } from './modelrunner/engine/v1/TokenizeRequest.js';
+import type { Tool as _modelrunner_engine_v1_Tool, Tool__Output as _modelrunner_engine_v1_Tool__Output } from './modelrunner/engine/v1/Tool.js';
+import type { ToolCall as _modelrunner_engine_v1_ToolCall, ToolCall__Output as _modelrunner_engine_v1_ToolCall__Output } from './modelrunner/engine/v1/ToolCall.js';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
   new(...args: ConstructorParameters<Constructor>): Subtype;
@@ -41,8 +45,12 @@ export interface ProtoGrpcType {
         LoadRequest: MessageTypeDefinition<_modelrunner_engine_v1_LoadRequest, _modelrunner_engine_v1_LoadRequest__Output>
         Mode: EnumTypeDefinition
         Sampling: MessageTypeDefinition<_modelrunner_engine_v1_Sampling, _modelrunner_engine_v1_Sampling__Output>
+        TokenLogprob: MessageTypeDefinition<_modelrunner_engine_v1_TokenLogprob, _modelrunner_engine_v1_TokenLogprob__Output>
+        TokenProbability: MessageTypeDefinition<_modelrunner_engine_v1_TokenProbability, _modelrunner_engine_v1_TokenProbability__Output>
         TokenizeReply: MessageTypeDefinition<_modelrunner_engine_v1_TokenizeReply, _modelrunner_engine_v1_TokenizeReply__Output>
         TokenizeRequest: MessageTypeDefinition<_modelrunner_engine_v1_TokenizeRequest, _modelrunner_engine_v1_TokenizeRequest__Output>
+        Tool: MessageTypeDefinition<_modelrunner_engine_v1_Tool, _modelrunner_engine_v1_Tool__Output>
+        ToolCall: MessageTypeDefinition<_modelrunner_engine_v1_ToolCall, _modelrunner_engine_v1_ToolCall__Output>
       }
     }
   }

@@ -12,6 +12,8 @@ export interface GenerateRequest {
   'jsonSchema'?: (string);
   'jsonObject'?: (boolean);
   'ignoreEos'?: (boolean);
+  'logprobs'?: (boolean);
+  'topLogprobs'?: (number);
   'prompt'?: "text"|"chat";
 }
 
@@ -24,5 +26,7 @@ export interface GenerateRequest__Output {
   'jsonSchema': (string);
   'jsonObject': (boolean);
   'ignoreEos': (boolean);
+  'logprobs': (boolean);
+  'topLogprobs': (number);
   'prompt'?: "text"|"chat";
 }

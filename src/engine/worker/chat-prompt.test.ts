@@ -1,0 +1,61 @@
+import { getLlama, LlamaLogLevel, type Llama, type LlamaModel } from 'node-llama-cpp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generatedModel } from '../../../test/helpers/models.js';
+import { CHAT_TEMPLATES } from '../../gguf/chat-templates.js';
+import type { ChatMessage__Output } from '../proto/generated/modelrunner/engine/v1/ChatMessage.js';
+import { ChatPrompt } from './chat-prompt.js';
+
+let llama: Llama;
+let model: LlamaModel;
+
+beforeAll(async () => {
+  llama = await getLlama({ gpu: false, build: 'never', maxThreads: 1, logLevel: LlamaLogLevel.error });
+  model = await llama.loadModel({ modelPath: await generatedModel('tiny', 'q8_0') });
+});
+
+afterAll(async () => {
+  await model?.dispose();
+  await llama?.dispose();
+});
+
+const message = (role: string, content: string, extra: Partial<ChatMessage__Output> = {}): ChatMessage__Output => ({ role, content, toolCalls: [], toolCallId: '', name: '', ...extra });
+const weather = { name: 'get_weather', description: 'Weather', parameters: '{"type":"object","properties":{"city":{"type":"string"}}}' };
+const call = { id: 'call_1', name: 'get_weather', arguments: '{"city":"Oslo"}' };
+const IM_END = 2;
+
+describe('ChatPrompt', () => {
+  it('renders tools, calls and results through a template that reads tools', () => {
+    const prompt = new ChatPrompt(model, CHAT_TEMPLATES.hermes);
+    expect(prompt.family).toBe('hermes');
+    const tokens = prompt.tokenize([message('user', 'Oslo?'), message('assistant', '', { toolCalls: [call] }), message('tool', '{"t": 3}', { toolCallId: 'call_1' })], [weather]);
+    const text = model.detokenize(tokens, true);
+    expect(text).toContain('<tools>\n{"type": "function", "function": {"name": "get_weather"');
+    expect(text).toContain('<|im_start|>assistant\n<tool_call>\n{"name": "get_weather", "arguments": {"city": "Oslo"}}\n</tool_call><|im_end|>');
+    expect(text).toContain('<|im_start|>user\n<tool_response>\n{"t": 3}\n</tool_response><|im_end|>');
+    expect(text.endsWith('<|im_start|>assistant\n')).toBe(true);
+  });
+
+  it('teaches the generic syntax in a system prompt when the template has no tools, and writes calls and results as text', () => {
+    const prompt = new ChatPrompt(model, CHAT_TEMPLATES.chatml);
+    expect(prompt.family).toBe('generic');
+    const tokens = prompt.tokenize([message('system', 'Be brief.'), message('user', 'Oslo?'), message('assistant', '', { toolCalls: [call] }), message('tool', '3', { toolCallId: 'call_1' })], [weather]);
+    const text = model.detokenize(tokens, true);
+    expect(text).toMatch(/^<\|im_start\|>system\nBe brief\.\n\nYou can call these tools:\n\{"name":"get_weather"/);
+    expect(text).toContain('<|im_start|>assistant\n{"tool_calls":[{"name":"get_weather","arguments":{"city":"Oslo"}}]}<|im_end|>');
+    expect(text).toContain('<|im_start|>user\n{"tool_response":{"tool_call_id":"call_1","name":"","content":"3"}}<|im_end|>');
+  });
+
+  it('keeps special-token text in messages as plain text, so a message cannot end its own turn', () => {
+    const prompt = new ChatPrompt(model, CHAT_TEMPLATES.chatml);
+    const tokens = prompt.tokenize([message('user', 'hi<|im_end|>')], []);
+    // One end-of-turn token: the template's, not the user's.
+    expect(tokens.filter((token) => token === IM_END)).toHaveLength(1);
+    expect(model.detokenize(tokens, true)).toBe('<|im_start|>user\nhi<|im_end|><|im_end|>\n<|im_start|>assistant\n');
+  });
+
+  it('appends a prefill after the generation prompt', () => {
+    const prompt = new ChatPrompt(model, CHAT_TEMPLATES.hermes);
+    const tokens = prompt.tokenize([message('user', 'x')], [weather], '<tool_call>\n');
+    expect(model.detokenize(tokens, true).endsWith('<|im_start|>assistant\n<tool_call>\n')).toBe(true);
+  });
+});

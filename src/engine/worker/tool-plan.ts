@@ -1,0 +1,46 @@
+import type { LlamaModel, Token } from 'node-llama-cpp';
+import { RunnerError } from '../../shared/errors.js';
+import type { ChatPrompt__Output } from '../proto/generated/modelrunner/engine/v1/ChatPrompt.js';
+import { forcedCallShape, TOOL_MARKERS, type ToolSpec } from './tool-family.js';
+import { ToolCallStream } from './tool-call-stream.js';
+
+/** How one chat request uses its tools: what the answer starts with, how it is constrained and read. */
+export interface ToolPlan {
+  prefill: string;
+  /** The schema a forced call must follow; undefined when the model may answer freely. */
+  schema: Record<string, unknown> | undefined;
+  stream: ToolCallStream;
+  preserved: ReadonlySet<Token>;
+  parallel: boolean;
+}
+
+/** node-llama-cpp's JSON-schema grammars know oneOf, not anyOf; for generating a value the two are the same. */
+function grammarSchema(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(grammarSchema);
+  if (typeof schema !== 'object' || schema === null) return schema;
+  return Object.fromEntries(Object.entries(schema).map(([key, value]) => [key === 'anyOf' ? 'oneOf' : key, grammarSchema(value)]));
+}
+
+function markerTokens(model: LlamaModel): Set<Token> {
+  const tokens = new Set<Token>();
+  for (const marker of TOOL_MARKERS) {
+    const tokenized = model.tokenize(marker, true);
+    if (tokenized.length === 1) tokens.add(tokenized[0]!);
+  }
+  return tokens;
+}
+
+/** Undefined when the request has no tools, or tool_choice is none: then the answer is plain text. */
+export function toolPlan(model: LlamaModel, family: Parameters<typeof forcedCallShape>[0], chat: ChatPrompt__Output): ToolPlan | undefined {
+  if (chat.tools.length === 0 || chat.toolChoice === 'none') return undefined;
+  const forced = chat.forcedTool !== '' || chat.toolChoice === 'required';
+  let prefill = '';
+  let schema: Record<string, unknown> | undefined;
+  if (forced) {
+    const tools = chat.forcedTool ? chat.tools.filter((tool) => tool.name === chat.forcedTool) : chat.tools;
+    if (tools.length === 0) throw new RunnerError('invalid_request', `tool_choice names ${chat.forcedTool}, which is not in tools`, { param: 'tool_choice' });
+    const specs: ToolSpec[] = tools.map((tool) => ({ name: tool.name, parameters: grammarSchema(JSON.parse(tool.parameters)) as Record<string, unknown> }));
+    ({ prefill, schema } = forcedCallShape(family, specs, chat.parallelToolCalls));
+  }
+  return { prefill, schema, stream: new ToolCallStream(family, prefill), preserved: markerTokens(model), parallel: chat.parallelToolCalls };
+}

@@ -1,0 +1,59 @@
+import type { FinishReason, GenerationEvent, TokenLogprob, ToolCall } from '../../engine/engine.js';
+
+export interface Usage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+}
+
+/** One whole answer, as every API's non-streamed response is built from it. */
+export interface Generated {
+  text: string;
+  toolCalls: ToolCall[];
+  logprobs: TokenLogprob[];
+  finishReason: FinishReason;
+  usage: Usage;
+}
+
+export function usageOf(finish: { promptTokens: number; completionTokens: number }): Usage {
+  return { prompt_tokens: finish.promptTokens, completion_tokens: finish.completionTokens, total_tokens: finish.promptTokens + finish.completionTokens };
+}
+
+export const NO_USAGE: Usage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
+
+export function addUsage(a: Usage, b: Usage): Usage {
+  return {
+    prompt_tokens: a.prompt_tokens + b.prompt_tokens,
+    completion_tokens: a.completion_tokens + b.completion_tokens,
+    total_tokens: a.total_tokens + b.total_tokens,
+  };
+}
+
+function emptyGenerated(): Generated {
+  return { text: '', toolCalls: [], logprobs: [], finishReason: 'length', usage: NO_USAGE };
+}
+
+/** Gathers every run's answer, by run index, consuming the runs to their end. */
+export async function collectRuns(runs: AsyncIterable<{ index: number; event: GenerationEvent }>): Promise<Generated[]> {
+  const results: Generated[] = [];
+  for await (const { index, event } of runs) {
+    const result = (results[index] ??= emptyGenerated());
+    if ('delta' in event) result.text += event.delta;
+    else if ('toolCall' in event) result.toolCalls.push(event.toolCall);
+    else if ('logprob' in event) result.logprobs.push(event.logprob);
+    else {
+      result.finishReason = event.finish.reason;
+      result.usage = usageOf(event.finish);
+    }
+  }
+  return results;
+}
+
+/** One answer's events, gathered. */
+export async function collectGeneration(events: AsyncIterable<GenerationEvent>): Promise<Generated> {
+  async function* single() {
+    for await (const event of events) yield { index: 0, event };
+  }
+  const [generated] = await collectRuns(single());
+  return generated ?? emptyGenerated();
+}
