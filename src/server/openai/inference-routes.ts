@@ -1,18 +1,17 @@
-import { Hono, type Context, type MiddlewareHandler } from 'hono';
-import type { Engine, EngineMode, GenerationEvent, GenerationRequest } from '../../engine/engine.js';
+import { Hono, type MiddlewareHandler } from 'hono';
+import type { EngineMode } from '../../engine/engine.js';
 import type { Scheduler } from '../../scheduler/scheduler.js';
 import type { Logger } from '../../shared/logger.js';
 import type { ModelStore } from '../../store/model-store.js';
-import { leasedResponse } from '../leased-response.js';
 import { resolveModelTarget } from '../model-target.js';
-import { meteredEngine } from '../observability/metered-engine.js';
 import { recordInference } from '../observability/record-inference.js';
 import type { RequestRecords } from '../observability/request-records.js';
 import type { RunnerMetrics } from '../observability/runner-metrics.js';
 import { readJson } from '../read-json.js';
 import type { ServerEnv } from '../server-env.js';
 import { chatGenerationRequest, completionGenerationRequest } from './generation-request.js';
-import { collectRuns } from '../generation/collect-generation.js';
+import { collectGeneration, collectRuns } from '../generation/collect-generation.js';
+import { generations, serveOnEngine } from '../generation/serve-on-engine.js';
 import {
   chatCompletionBody,
   chatCompletionChunks,
@@ -34,8 +33,6 @@ export interface InferenceRouteDeps {
 
 const invalidMessage = { invalidMessage: 'invalid request' };
 
-type Respond = (engine: Engine, signal: AbortSignal) => Promise<Response>;
-
 /**
  * `X-Preload-Only: true`, as DMR's CLI sends it for `run --detach` (`{"model": m, "messages": []}`):
  * only `model` is read and checked, the model is loaded without taking a request slot, and the
@@ -50,25 +47,6 @@ function preloadOnly(deps: InferenceRouteDeps, mode: EngineMode): MiddlewareHand
   };
 }
 
-/** Serves a request on the model's engine, with a slot leased for the response's lifetime. */
-async function serveOnEngine(c: Context<ServerEnv>, deps: InferenceRouteDeps, model: string, mode: EngineMode, respond: Respond): Promise<Response> {
-  const started = performance.now();
-  const target = await resolveModelTarget(deps.store, model);
-  const signal = c.req.raw.signal;
-  const lease = await deps.scheduler.acquire(target, mode, signal);
-  return leasedResponse(lease, signal, (engine) => respond(meteredEngine(engine, deps.metrics, { model, mode }, started), signal));
-}
-
-async function* generations(engine: Engine, requests: readonly GenerationRequest[], signal: AbortSignal): AsyncGenerator<{ index: number; event: GenerationEvent }> {
-  for (const [index, request] of requests.entries()) {
-    for await (const event of engine.generate(request, signal)) yield { index, event };
-  }
-}
-
-async function* eventsOnly(runs: AsyncIterable<{ event: GenerationEvent }>): AsyncGenerator<GenerationEvent> {
-  for await (const { event } of runs) yield event;
-}
-
 /** OpenAI's inference endpoints; one definition, mounted under every engine prefix. */
 export function inferenceRoutes(deps: InferenceRouteDeps): Hono<ServerEnv> {
   const app = new Hono<ServerEnv>();
@@ -78,11 +56,11 @@ export function inferenceRoutes(deps: InferenceRouteDeps): Hono<ServerEnv> {
     const request = chatGenerationRequest(body);
     return serveOnEngine(c, deps, body.model, 'completion', async (engine, signal) => {
       const meta = completionMeta('chatcmpl', body.model);
-      const runs = generations(engine, [request], signal);
+      const events = engine.generate(request, signal);
       const logprobs = body.logprobs ?? false;
-      if (body.stream) return sseResponse(chatCompletionChunks(meta, eventsOnly(runs), { includeUsage: body.stream_options?.include_usage ?? false, logprobs }), deps.logger);
-      const [generated] = await collectRuns(runs);
-      return c.json(chatCompletionBody(meta, generated!, logprobs));
+      if (body.stream) return sseResponse(chatCompletionChunks(meta, events, { includeUsage: body.stream_options?.include_usage ?? false, logprobs }), deps.logger);
+      const generated = await collectGeneration(events);
+      return c.json(chatCompletionBody(meta, generated, logprobs));
     });
   });
 
