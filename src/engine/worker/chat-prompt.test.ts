@@ -1,9 +1,13 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { getLlama, LlamaLogLevel, type Llama, type LlamaModel } from 'node-llama-cpp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatedModel } from '../../../test/helpers/models.js';
 import { CHAT_TEMPLATES } from '../../gguf/chat-templates.js';
 import type { ChatMessage__Output } from '../proto/generated/modelrunner/engine/v1/ChatMessage.js';
 import { ChatPrompt } from './chat-prompt.js';
+import type { ToolFamily } from './tool-family.js';
 
 let llama: Llama;
 let model: LlamaModel;
@@ -58,4 +62,44 @@ describe('ChatPrompt', () => {
     const tokens = prompt.tokenize([message('user', 'x')], [weather], '<tool_call>\n');
     expect(model.detokenize(tokens, true).endsWith('<|im_start|>assistant\n<tool_call>\n')).toBe(true);
   });
+});
+
+describe('ChatPrompt on real models\' templates (copied from llama.cpp: test/fixtures/chat-templates)', () => {
+  const fixtures = join(dirname(fileURLToPath(import.meta.url)), '../../../test/fixtures/chat-templates');
+  const history = (id: string) => [
+    message('system', 'Be brief.'),
+    message('user', 'Weather in Oslo?'),
+    message('assistant', '', { toolCalls: [{ id, name: 'get_weather', arguments: '{"city":"Oslo"}' }] }),
+    message('tool', 'celsius 3', { toolCallId: id, name: 'get_weather' }),
+  ];
+  // Hermes 3's template prints each parameter's description.
+  const described = { ...weather, parameters: '{"type":"object","properties":{"city":{"type":"string","description":"A city"}},"required":["city"]}' };
+  const cases: [string, ToolFamily, string][] = [
+    ['Qwen-Qwen2.5-7B-Instruct', 'hermes', 'call_1'],
+    ['Qwen-Qwen3-0.6B', 'hermes', 'call_1'],
+    ['NousResearch-Hermes-3-Llama-3.1-8B-tool_use', 'hermes', 'call_1'],
+    ['meta-llama-Llama-3.1-8B-Instruct', 'llama3', 'call_1'],
+    ['meta-llama-Llama-3.2-3B-Instruct', 'llama3', 'call_1'],
+    ['meta-llama-Llama-3.3-70B-Instruct', 'llama3', 'call_1'],
+    ['mistralai-Mistral-Nemo-Instruct-2407', 'mistral', 'a1B2c3D4e'],
+    ['Mistral-Small-3.2-24B-Instruct-2506', 'mistral', 'a1B2c3D4e'],
+    ['microsoft-Phi-3.5-mini-instruct', 'generic', 'call_1'],
+  ];
+  it('opens the first user turn with the system text when the template refuses system turns (Gemma 2)', async () => {
+    const prompt = new ChatPrompt(model, await readFile(join(fixtures, 'google-gemma-2-2b-it.jinja'), 'utf8'));
+    const text = model.detokenize(prompt.tokenize([message('system', 'Be brief.'), message('user', 'Hi')], []), true);
+    expect(text).toContain('<start_of_turn>user\nBe brief.\n\nHi<end_of_turn>');
+  });
+
+  for (const [name, family, id] of cases) {
+    it(`renders tools, a call and its result with ${name} (${family})`, async () => {
+      const prompt = new ChatPrompt(model, await readFile(join(fixtures, `${name}.jinja`), 'utf8'));
+      expect(prompt.family).toBe(family);
+      const text = model.detokenize(prompt.tokenize(history(id), [described]), true);
+      expect(text).toContain('get_weather');
+      expect(text).toContain('Weather in Oslo?');
+      expect(text).toContain('Oslo"');
+      expect(text).toContain('celsius 3');
+    });
+  }
 });

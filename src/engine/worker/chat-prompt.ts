@@ -8,7 +8,8 @@ import { detectToolFamily, toolsSystemPrompt, toolCallText, type ToolFamily } fr
 /** Jinja's dict for a message, as Hugging Face templates read it. */
 type TemplateMessage = Record<string, unknown>;
 
-const PLACEHOLDER = /\u0000content-(\d+)\u0000/g;
+/** Private-use characters: JSON leaves them as they are, so a placeholder survives templates that `tojson` a message. */
+const PLACEHOLDER = /\uE000(\d+)\uE001/g;
 
 function parsedArguments(text: string): unknown {
   try {
@@ -41,8 +42,8 @@ export class ChatPrompt {
   tokenize(messages: readonly ChatMessage__Output[], tools: readonly Tool__Output[], prefill = ''): Token[] {
     const contents: string[] = [];
     // Empty text stays empty: templates test `if message.content` to leave parts out.
-    const slot = (text: string): string => (text === '' ? '' : `\u0000content-${contents.push(text) - 1}\u0000`);
-    const rendered = this.#render(this.#messages(messages, tools, slot), tools) + prefill;
+    const slot = (text: string): string => (text === '' ? '' : `\uE000${contents.push(text) - 1}\uE001`);
+    const rendered = this.#renderEitherWay(this.#messages(messages, tools, slot), tools) + prefill;
     const tokens: Token[] = [];
     let at = 0;
     for (const match of rendered.matchAll(PLACEHOLDER)) {
@@ -91,6 +92,25 @@ export class ChatPrompt {
     return { role, content: slot(message.content) };
   }
 
+  /**
+   * Some templates (Gemma's) refuse a system turn; as llama-server does, the system text then opens
+   * the first user turn instead.
+   */
+  #renderEitherWay(messages: TemplateMessage[], tools: readonly Tool__Output[]): string {
+    try {
+      return this.#render(messages, tools);
+    } catch (error) {
+      const system = messages.filter((message) => message['role'] === 'system').map((message) => String(message['content']));
+      if (system.length === 0) throw error;
+      const rest = messages.filter((message) => message['role'] !== 'system');
+      const firstUser = rest.findIndex((message) => message['role'] === 'user');
+      if (firstUser < 0) throw error;
+      const user = rest[firstUser]!;
+      rest[firstUser] = { ...user, content: [...system, String(user['content'])].join('\n\n') };
+      return this.#render(rest, tools);
+    }
+  }
+
   #render(messages: TemplateMessage[], tools: readonly Tool__Output[]): string {
     const context: Record<string, unknown> = {
       messages,
@@ -107,7 +127,7 @@ export class ChatPrompt {
     try {
       return this.#template.render(context);
     } catch (error) {
-      // Templates refuse what they cannot render with raise_exception, which the Jinja runtime provides.
+      // Templates refuse what they cannot render with raise_exception; the Jinja runtime provides it, and strftime_now.
       throw new RunnerError('invalid_request', `the model's chat template failed on these messages: ${(error as Error).message}`, { param: 'messages' });
     }
   }

@@ -11,6 +11,7 @@ import { samplingOptions } from './sampling-options.js';
 import { prepareSequence, type SequencePool } from './sequence-pool.js';
 import { StopMatcher } from './stop-matcher.js';
 import { tokenLogprob } from './token-logprobs.js';
+import type { ToolFamily } from './tool-family.js';
 import { toolPlan, type ToolPlan } from './tool-plan.js';
 
 /** OpenAI's bound on top_logprobs. */
@@ -65,7 +66,11 @@ async function grammarFor(resources: GenerationResources, request: GenerateReque
   return resources.llama.getGrammarFor('json');
 }
 
-function callId(): string {
+const ALPHANUMERIC = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+
+/** Mistral's templates refuse any call id but nine letters and digits; the rest take OpenAI's form. */
+function callId(family: ToolFamily): string {
+  if (family === 'mistral') return [...randomBytes(9)].map((byte) => ALPHANUMERIC[byte % ALPHANUMERIC.length]).join('');
   return `call_${randomBytes(12).toString('hex')}`;
 }
 
@@ -126,7 +131,7 @@ export async function* generateText(
     if (tools) {
       const { content: rest, calls } = tools.stream.finish();
       if (rest) yield { delta: rest };
-      for (const call of tools.parallel ? calls : calls.slice(0, 1)) yield { toolCall: { id: callId(), ...call } };
+      for (const call of tools.parallel ? calls : calls.slice(0, 1)) yield { toolCall: { id: callId(resources.chatPrompt.family), ...call } };
       if (calls.length > 0) reason = 'tool_calls';
     }
     yield { finish: { reason, promptTokens: prompt.length, completionTokens: generated.length } };
