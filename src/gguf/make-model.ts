@@ -1,5 +1,5 @@
 import { bertLayout } from './bert-layout.js';
-import { CHAT_TEMPLATES, type ChatTemplateName } from './chat-templates.js';
+import { CHAT_TEMPLATES, type ChatTemplateName } from '../shared/chat-templates.js';
 import { encodeTensorValues, Q8_0_BLOCK } from './encode-tensor-data.js';
 import { elementCount, GgmlType, type WritableGgmlType } from './ggml-types.js';
 import { llamaLayout } from './llama-layout.js';

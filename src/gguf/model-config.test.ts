@@ -1,4 +1,4 @@
-import { CHAT_TEMPLATES } from './chat-templates.js';
+import { CHAT_TEMPLATES } from '../shared/chat-templates.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { MakeModelOptions } from './make-model.js';
-import { CHAT_TEMPLATE_NAMES, isChatTemplateName } from './chat-templates.js';
+import { CHAT_TEMPLATE_NAMES, isChatTemplateName } from '../shared/chat-templates.js';
 import { isPresetName, PRESET_NAMES } from './model-presets.js';
 
 export const MAKE_MODEL_USAGE =

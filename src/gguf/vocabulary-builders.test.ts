@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { byteBpeTokenizer } from './byte-bpe-tokenizer.js';
-import { CHAT_TEMPLATES } from './chat-templates.js';
+import { CHAT_TEMPLATES } from '../shared/chat-templates.js';
 import type { GgufArray, GgufMetadataEntry } from './gguf-types.js';
 import { wordPieceTokenizer } from './wordpiece-tokenizer.js';
 

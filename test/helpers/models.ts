@@ -3,7 +3,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { mkdir, rename } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ChatTemplateName } from '../../src/gguf/chat-templates.js';
+import type { ChatTemplateName } from '../../src/shared/chat-templates.js';
 import { makeModel } from '../../src/gguf/make-model.js';
 import type { PresetName } from '../../src/gguf/model-presets.js';
 import { buildModelArtifact, type ModelArtifact, type PackageOptions } from '../../src/distribution/build-model-artifact.js';
@@ -19,6 +19,8 @@ function generatorFingerprint(): string {
   for (const name of readdirSync(dir).filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts')).sort()) {
     hash.update(name).update(readFileSync(join(dir, name)));
   }
+  // The templates the generator embeds live in shared/, where the worker reads ChatML from too.
+  hash.update(readFileSync(join(repoRoot, 'src', 'shared', 'chat-templates.ts')));
   return hash.digest('hex').slice(0, 12);
 }
 

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { getLlama, LlamaLogLevel, type Llama, type LlamaModel } from 'node-llama-cpp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatedModel } from '../../../test/helpers/models.js';
-import { CHAT_TEMPLATES } from '../../gguf/chat-templates.js';
+import { CHAT_TEMPLATES } from '../../shared/chat-templates.js';
 import type { ChatMessage__Output } from '../proto/generated/modelrunner/engine/v1/ChatMessage.js';
 import { ChatPrompt } from './chat-prompt.js';
 import type { ToolFamily } from './tool-family.js';

@@ -6,7 +6,7 @@ import type { GenerateEvent } from '../proto/generated/modelrunner/engine/v1/Gen
 import type { GenerateRequest__Output } from '../proto/generated/modelrunner/engine/v1/GenerateRequest.js';
 import type { LoadReply } from '../proto/generated/modelrunner/engine/v1/LoadReply.js';
 import type { LoadRequest__Output } from '../proto/generated/modelrunner/engine/v1/LoadRequest.js';
-import { CHAT_TEMPLATES } from '../../gguf/chat-templates.js';
+import { CHAT_TEMPLATES } from '../../shared/chat-templates.js';
 import { ChatPrompt } from './chat-prompt.js';
 import { embedTexts, type Embeddings } from './embed-texts.js';
 import { generateText } from './generate-text.js';
