@@ -10,6 +10,7 @@ import { originGuard } from './origin-guard.js';
 import { asRunnerError, renderError } from './render-error.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
 import { inferenceRoutes } from './openai/inference-routes.js';
+import { ollamaRoutes } from './ollama/ollama-routes.js';
 import { engineRoutes, type EngineRouteDeps } from './routes/engine-routes.js';
 import { modelRoutes } from './routes/model-routes.js';
 import { openAIModelRoutes } from './routes/openai-model-routes.js';
@@ -82,6 +83,7 @@ function api(deps: AppDeps): Hono<ServerEnv> {
   app.route('/', logsRoutes(deps));
   if (deps.serveMetrics) app.route('/', metricsRoutes(deps.metrics));
   app.route('/', openAIRoutes(deps));
+  app.route('/', ollamaRoutes(deps));
   return app;
 }
 

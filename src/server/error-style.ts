@@ -8,5 +8,6 @@ const OPENAI_INFERENCE = /^(?:\/engines(?:\/[^/]+)?)?\/v1\/(?:chat\/completions|
  * a refusal made before routing (a missing API key) is already in the shape of the API called.
  */
 export function errorStyleFor(path: string): ErrorStyle {
+  if (path.startsWith('/api/')) return 'ollama';
   return OPENAI_INFERENCE.test(path) ? 'openai' : 'text';
 }

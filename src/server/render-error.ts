@@ -1,8 +1,8 @@
 import { RunnerError, statusForCode, type ErrorCode } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 
-/** DMR's native API answers errors as Go's http.Error does; the OpenAI inference routes as OpenAI does. */
-export type ErrorStyle = 'text' | 'openai';
+/** DMR's native API answers errors as Go's http.Error does; the OpenAI inference routes as OpenAI does, Ollama's as Ollama does. */
+export type ErrorStyle = 'text' | 'openai' | 'ollama';
 
 const openAITypes: Partial<Record<ErrorCode, string>> = {
   not_found: 'not_found_error',
@@ -27,7 +27,13 @@ export function renderError(error: RunnerError, style: ErrorStyle): Response {
       headers: { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' },
     });
   }
+  if (style === 'ollama') return Response.json(ollamaErrorBody(error), { status });
   return Response.json(openAIErrorBody(error), { status });
+}
+
+/** Ollama's error object; also a line of an NDJSON stream when a failure comes after the first byte. */
+export function ollamaErrorBody(error: RunnerError): { error: string } {
+  return { error: error.message };
 }
 
 const openAICodes: Partial<Record<ErrorCode, string>> = {

@@ -1,0 +1,66 @@
+import { Hono, type Context } from 'hono';
+import type { EmbeddingResult } from '../../engine/engine.js';
+import { serveOnEngine } from '../generation/serve-on-engine.js';
+import { recordInference } from '../observability/record-inference.js';
+import { readJson } from '../read-json.js';
+import type { ServerEnv } from '../server-env.js';
+import { configureRunner } from './configure-runner.js';
+import { findModel } from './find-model.js';
+import { GenerationTimer } from './generation-timer.js';
+import type { OllamaInferenceDeps } from './ollama-inference-routes.js';
+import { modelName, requestedConfig } from './ollama-request.js';
+import { embedRequest, invalidBody, legacyEmbeddingsRequest } from './ollama-schemas.js';
+
+/** Ollama's `dimensions`: the first n values, scaled back to unit length as the full vector was. */
+export function withDimensions(vector: number[], dimensions: number | undefined): number[] {
+  if (dimensions === undefined || dimensions >= vector.length) return vector;
+  const cut = vector.slice(0, dimensions);
+  const norm = Math.sqrt(cut.reduce((sum, value) => sum + value * value, 0));
+  return norm > 0 ? cut.map((value) => value / norm) : cut;
+}
+
+type EmbedBody = Parameters<typeof requestedConfig>[0] & { model?: string | undefined; name?: string | undefined };
+
+/** Embeds on the model's embedding worker; no inputs only load it, as Ollama does. */
+async function serveEmbedding(
+  c: Context<ServerEnv>,
+  deps: OllamaInferenceDeps,
+  timer: GenerationTimer,
+  body: EmbedBody,
+  inputs: string[],
+  answer: (result: EmbeddingResult, name: string) => object,
+) {
+  const name = modelName(body);
+  const model = await findModel(deps.store, name);
+  await configureRunner(deps, { id: model.id, name }, 'embedding', requestedConfig(body));
+  return serveOnEngine(c, deps, name, 'embedding', async (engine, signal) => {
+    timer.served();
+    const result = inputs.length > 0 ? await engine.embed(inputs, signal) : { vectors: [], promptTokens: 0 };
+    return c.json(answer(result, name));
+  });
+}
+
+/** `/api/embed` and the legacy `/api/embeddings` that older clients still call. */
+export function ollamaEmbeddingRoutes(deps: OllamaInferenceDeps): Hono<ServerEnv> {
+  const app = new Hono<ServerEnv>();
+
+  app.post('/api/embed', recordInference(deps, 'embedding'), async (c) => {
+    const timer = new GenerationTimer(performance.now());
+    const body = await readJson(c, embedRequest, invalidBody);
+    const inputs = body.input === undefined ? [] : typeof body.input === 'string' ? [body.input] : body.input;
+    return serveEmbedding(c, deps, timer, body, inputs, ({ vectors, promptTokens }, name) => ({
+      model: name,
+      embeddings: vectors.map((vector) => withDimensions(vector, body.dimensions)),
+      ...timer.embedStats(),
+      prompt_eval_count: promptTokens,
+    }));
+  });
+
+  app.post('/api/embeddings', recordInference(deps, 'embedding'), async (c) => {
+    const timer = new GenerationTimer(performance.now());
+    const body = await readJson(c, legacyEmbeddingsRequest, invalidBody);
+    return serveEmbedding(c, deps, timer, body, body.prompt ? [body.prompt] : [], ({ vectors }) => ({ embedding: vectors[0] ?? [] }));
+  });
+
+  return app;
+}
