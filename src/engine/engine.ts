@@ -41,7 +41,7 @@ export type GenerationEvent =
   | { delta: string }
   | { toolCall: ToolCall }
   | { logprob: TokenLogprob }
-  | { finish: { reason: FinishReason; promptTokens: number; completionTokens: number } };
+  | { finish: { reason: FinishReason; promptTokens: number; completionTokens: number; /** The stop string that ended it, if one did. */ stopSequence?: string } };
 
 export interface EmbeddingResult {
   vectors: number[][];

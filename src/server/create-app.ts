@@ -4,6 +4,7 @@ import { RunnerError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import type { ModelDistribution } from '../distribution/model-distribution.js';
 import type { ModelStore } from '../store/model-store.js';
+import { anthropicRoutes } from './anthropic/anthropic-routes.js';
 import { apiKeyGuard } from './api-key-guard.js';
 import { errorStyleFor } from './error-style.js';
 import { originGuard } from './origin-guard.js';
@@ -58,11 +59,12 @@ const BACKENDS = new Set(['llama.cpp']);
 /** nginx's status for a request whose client closed the connection; nobody reads it, logs may. */
 const CLIENT_CLOSED_REQUEST = 499;
 
-/** OpenAI's API answers at `/engines/<backend>/v1/…`, `/engines/v1/…` and, as DMR's alias, `/v1/…`. */
+/** OpenAI's API and Anthropic's Messages answer at `/engines/<backend>/v1/…`, `/engines/v1/…` and, as DMR's alias, `/v1/…`. */
 function openAIRoutes(deps: AppDeps): Hono<ServerEnv> {
   const engines = new Hono<ServerEnv>();
   engines.route('/', openAIModelRoutes(deps));
   engines.route('/', inferenceRoutes(deps));
+  engines.route('/', anthropicRoutes(deps));
   const app = new Hono<ServerEnv>();
   app.use('/engines/:backend/v1/*', async (c, next) => {
     if (!BACKENDS.has(c.req.param('backend'))) throw new RunnerError('not_found', 'backend not found');
@@ -84,6 +86,7 @@ function api(deps: AppDeps): Hono<ServerEnv> {
   if (deps.serveMetrics) app.route('/', metricsRoutes(deps.metrics));
   app.route('/', openAIRoutes(deps));
   app.route('/', ollamaRoutes(deps));
+  app.route('/anthropic', anthropicRoutes(deps));
   return app;
 }
 

@@ -3,11 +3,15 @@ import type { ErrorStyle } from './render-error.js';
 /** OpenAI's inference endpoints under every engine prefix. */
 const OPENAI_INFERENCE = /^(?:\/engines(?:\/[^/]+)?)?\/v1\/(?:chat\/completions|completions|embeddings)\/?$/;
 
+/** Anthropic's Messages API at `/anthropic` (DMR's own route) and under every engine prefix. */
+const ANTHROPIC = /^(?:\/anthropic|\/engines(?:\/[^/]+)?)?\/v1\/messages(?:\/count_tokens)?\/?$/;
+
 /**
  * How a route's errors are written, decided from its path (without Desktop's prefix) alone, so that
  * a refusal made before routing (a missing API key) is already in the shape of the API called.
  */
 export function errorStyleFor(path: string): ErrorStyle {
   if (path.startsWith('/api/')) return 'ollama';
-  return OPENAI_INFERENCE.test(path) ? 'openai' : 'text';
+  if (OPENAI_INFERENCE.test(path)) return 'openai';
+  return ANTHROPIC.test(path) ? 'anthropic' : 'text';
 }

@@ -1,8 +1,8 @@
 import { RunnerError, statusForCode, type ErrorCode } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 
-/** DMR's native API answers errors as Go's http.Error does; the OpenAI inference routes as OpenAI does, Ollama's as Ollama does. */
-export type ErrorStyle = 'text' | 'openai' | 'ollama';
+/** DMR's native API answers errors as Go's http.Error does; the OpenAI, Ollama and Anthropic routes as their APIs do. */
+export type ErrorStyle = 'text' | 'openai' | 'ollama' | 'anthropic';
 
 const openAITypes: Partial<Record<ErrorCode, string>> = {
   not_found: 'not_found_error',
@@ -28,7 +28,7 @@ export function renderError(error: RunnerError, style: ErrorStyle): Response {
     });
   }
   if (style === 'ollama') return Response.json(ollamaErrorBody(error), { status });
-  return Response.json(openAIErrorBody(error), { status });
+  return Response.json(style === 'anthropic' ? anthropicErrorBody(error) : openAIErrorBody(error), { status });
 }
 
 /** Ollama's error object; also a line of an NDJSON stream when a failure comes after the first byte. */
@@ -51,4 +51,18 @@ export function openAIErrorBody(error: RunnerError): { error: { message: string;
       code: openAICodes[error.code] ?? null,
     },
   };
+}
+
+const anthropicTypes: Partial<Record<ErrorCode, string>> = {
+  not_found: 'not_found_error',
+  unauthorized: 'authentication_error',
+  forbidden: 'permission_error',
+  payload_too_large: 'request_too_large',
+  unavailable: 'overloaded_error',
+};
+
+/** Anthropic's error object; also the `error` event of a stream that fails after the first byte. */
+export function anthropicErrorBody(error: RunnerError): { type: 'error'; error: { type: string; message: string } } {
+  const fallback = error.status >= 500 ? 'api_error' : 'invalid_request_error';
+  return { type: 'error', error: { type: anthropicTypes[error.code] ?? fallback, message: error.message } };
 }

@@ -117,8 +117,10 @@ function tokenProbability(probability: TokenProbability__Output | null): TokenPr
 
 function generationEvent(event: GenerateEvent__Output): GenerationEvent {
   switch (event.event) {
-    case 'finish':
-      return { finish: { ...event.finish!, reason: finishReason(event.finish!.reason) } };
+    case 'finish': {
+      const { reason, promptTokens, completionTokens, stopSequence } = event.finish!;
+      return { finish: { reason: finishReason(reason), promptTokens, completionTokens, ...(stopSequence ? { stopSequence } : {}) } };
+    }
     case 'toolCall':
       return { toolCall: event.toolCall! };
     case 'logprob':

@@ -97,7 +97,7 @@ export async function* generateText(
   const topLogprobs = Math.min(request.topLogprobs, MAX_TOP_LOGPROBS);
   const content = (text: string): string => (tools ? tools.stream.push(text) : text);
   let reason: FinishReason = 'length';
-  let stoppedByString = false;
+  let stopSequence = '';
   let evaluation: TokenSource | undefined;
   try {
     const input = await prepareSequence(sequence, prompt);
@@ -116,17 +116,17 @@ export async function* generateText(
       generated.push(token);
       const sampled = probabilities.shift();
       if (sampled) yield { logprob: tokenLogprob(resources.model, token, sampled, topLogprobs) };
-      const { emit, stopped } = stops.push(endOfGeneration ? '' : detokenizer.push(token));
+      const { emit, stop } = stops.push(endOfGeneration ? '' : detokenizer.push(token));
       const text = content(emit);
       if (text) yield { delta: text };
-      if (stopped) {
+      if (stop !== undefined) {
         reason = 'stop';
-        stoppedByString = true;
+        stopSequence = stop;
         break;
       }
       if (generated.length >= maxTokens) break;
     }
-    const held = content(stoppedByString ? '' : stops.flush());
+    const held = content(stopSequence ? '' : stops.flush());
     if (held) yield { delta: held };
     if (tools) {
       const { content: rest, calls } = tools.stream.finish();
@@ -134,7 +134,7 @@ export async function* generateText(
       for (const call of tools.parallel ? calls : calls.slice(0, 1)) yield { toolCall: { id: callId(resources.chatPrompt.family), ...call } };
       if (calls.length > 0) reason = 'tool_calls';
     }
-    yield { finish: { reason, promptTokens: prompt.length, completionTokens: generated.length } };
+    yield { finish: { reason, promptTokens: prompt.length, completionTokens: generated.length, stopSequence } };
   } finally {
     // The sequence goes back only once its evaluation has fully stopped; otherwise the next request
     // could rewind it while the last token is still being written to the KV cache.

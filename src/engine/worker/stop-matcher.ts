@@ -11,21 +11,25 @@ export class StopMatcher {
     this.#stops = stops.filter((stop) => stop.length > 0);
   }
 
-  /** Adds text; returns what may be emitted and whether a stop string was reached. */
-  push(text: string): { emit: string; stopped: boolean } {
+  /** Adds text; returns what may be emitted and the stop string reached, if one was. */
+  push(text: string): { emit: string; stop: string | undefined } {
     const buffered = this.#pending + text;
     let firstStop = -1;
+    let reached: string | undefined;
     for (const stop of this.#stops) {
       const at = buffered.indexOf(stop);
-      if (at >= 0 && (firstStop < 0 || at < firstStop)) firstStop = at;
+      if (at >= 0 && (firstStop < 0 || at < firstStop)) {
+        firstStop = at;
+        reached = stop;
+      }
     }
-    if (firstStop >= 0) {
+    if (reached !== undefined) {
       this.#pending = '';
-      return { emit: buffered.slice(0, firstStop), stopped: true };
+      return { emit: buffered.slice(0, firstStop), stop: reached };
     }
     const hold = this.#partialMatchLength(buffered);
     this.#pending = buffered.slice(buffered.length - hold);
-    return { emit: buffered.slice(0, buffered.length - hold), stopped: false };
+    return { emit: buffered.slice(0, buffered.length - hold), stop: undefined };
   }
 
   /** Text held back when generation ends without a stop string. */

@@ -12,6 +12,8 @@ export interface Generated {
   toolCalls: ToolCall[];
   logprobs: TokenLogprob[];
   finishReason: FinishReason;
+  /** The stop string that ended it, if one did. */
+  stopSequence?: string | undefined;
   usage: Usage;
 }
 
@@ -43,6 +45,7 @@ export async function collectRuns(runs: AsyncIterable<{ index: number; event: Ge
     else if ('logprob' in event) result.logprobs.push(event.logprob);
     else {
       result.finishReason = event.finish.reason;
+      result.stopSequence = event.finish.stopSequence;
       result.usage = usageOf(event.finish);
     }
   }

@@ -4,7 +4,7 @@ import { isJsonObject, parseJson, type JsonObject } from '../../shared/json-obje
 const STREAM_ERROR_STATUS = 400;
 
 /** An error met inside a stream, in DMR's StreamingError shape. */
-function streamingError(error: unknown, details: string): string {
+export function streamingError(error: unknown, details: string): string {
   if (!isJsonObject(error)) return JSON.stringify({ status_code: STREAM_ERROR_STATUS, message: 'unparseable streaming error', details });
   const { code, message, type } = error;
   return JSON.stringify({

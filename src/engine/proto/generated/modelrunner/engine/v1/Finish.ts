@@ -5,10 +5,12 @@ export interface Finish {
   'reason'?: (string);
   'promptTokens'?: (number);
   'completionTokens'?: (number);
+  'stopSequence'?: (string);
 }
 
 export interface Finish__Output {
   'reason': (string);
   'promptTokens': (number);
   'completionTokens': (number);
+  'stopSequence': (string);
 }
