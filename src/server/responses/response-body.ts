@@ -3,7 +3,7 @@ import type { CreateResponseRequest } from './responses-schemas.js';
 
 export type OutputItem = MessageItem | FunctionCallItem;
 
-export interface ResponseUsage {
+interface ResponseUsage {
   input_tokens: number;
   input_tokens_details: { cached_tokens: number };
   output_tokens: number;

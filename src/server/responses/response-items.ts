@@ -8,7 +8,7 @@ export function newId(prefix: 'resp' | 'msg' | 'fc' | 'fco'): string {
   return `${prefix}_${randomBytes(24).toString('hex')}`;
 }
 
-export interface TextPart {
+interface TextPart {
   type: 'input_text' | 'output_text';
   text: string;
   annotations?: never[];
@@ -33,7 +33,7 @@ export interface FunctionCallItem {
   status: ItemStatus;
 }
 
-export interface FunctionCallOutputItem {
+interface FunctionCallOutputItem {
   type: 'function_call_output';
   id: string;
   call_id: string;

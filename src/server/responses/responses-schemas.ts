@@ -91,7 +91,6 @@ export const createResponseRequest = z.object({
 
 export type CreateResponseRequest = z.infer<typeof createResponseRequest>;
 export type RequestInputItem = NonNullable<CreateResponseRequest['input']>[number];
-export type RequestTool = NonNullable<CreateResponseRequest['tools']>[number];
 
 const cursor = z.string().min(1).optional();
 
