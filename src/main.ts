@@ -19,6 +19,7 @@ import { LogDir } from './logs/log-dir.js';
 import { LogFeed } from './logs/log-feed.js';
 import { RequestRecords } from './server/observability/request-records.js';
 import { RunnerMetrics } from './server/observability/runner-metrics.js';
+import { ResponseStore } from './server/responses/response-store.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 /** Each log file is rotated at this size, with two older files kept: at most 30 MiB per log. */
@@ -76,6 +77,7 @@ async function main(): Promise<void> {
     metrics,
     serveMetrics: config.serveMetrics,
     logs,
+    responses: new ResponseStore(),
     closing: closing.signal,
   });
   const listeners = await listen(app.fetch, config, logger.child({ component: 'listener' }));

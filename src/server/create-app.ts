@@ -12,6 +12,8 @@ import { asRunnerError, renderError } from './render-error.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
 import { inferenceRoutes } from './openai/inference-routes.js';
 import { ollamaRoutes } from './ollama/ollama-routes.js';
+import type { ResponseStore } from './responses/response-store.js';
+import { responsesRoutes } from './responses/responses-routes.js';
 import { engineRoutes, type EngineRouteDeps } from './routes/engine-routes.js';
 import { modelRoutes } from './routes/model-routes.js';
 import { openAIModelRoutes } from './routes/openai-model-routes.js';
@@ -41,6 +43,8 @@ export interface AppDeps extends EngineRouteDeps {
   serveMetrics: boolean;
   /** The log directory read by `/logs`; undefined when there is none (501). */
   logs: LogFeed | undefined;
+  /** Responses created with `store`, for retrieval and `previous_response_id`. */
+  responses: ResponseStore;
   /** Aborts when the runner stops, ending the streams clients follow (`/logs?follow`, `/engines/requests`). */
   closing: AbortSignal;
 }
@@ -65,6 +69,7 @@ function openAIRoutes(deps: AppDeps): Hono<ServerEnv> {
   engines.route('/', openAIModelRoutes(deps));
   engines.route('/', inferenceRoutes(deps));
   engines.route('/', anthropicRoutes(deps));
+  engines.route('/', responsesRoutes(deps));
   const app = new Hono<ServerEnv>();
   app.use('/engines/:backend/v1/*', async (c, next) => {
     if (!BACKENDS.has(c.req.param('backend'))) throw new RunnerError('not_found', 'backend not found');

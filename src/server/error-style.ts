@@ -1,7 +1,7 @@
 import type { ErrorStyle } from './render-error.js';
 
-/** OpenAI's inference endpoints under every engine prefix. */
-const OPENAI_INFERENCE = /^(?:\/engines(?:\/[^/]+)?)?\/v1\/(?:chat\/completions|completions|embeddings)\/?$/;
+/** OpenAI's inference endpoints (Responses with its retrieve, input_items and delete) under every engine prefix. */
+const OPENAI_INFERENCE = /^(?:\/engines(?:\/[^/]+)?)?\/v1\/(?:chat\/completions|completions|embeddings|responses(?:\/[^/]+(?:\/input_items)?)?)\/?$/;
 
 /** Anthropic's Messages API at `/anthropic` (DMR's own route) and under every engine prefix. */
 const ANTHROPIC = /^(?:\/anthropic|\/engines(?:\/[^/]+)?)?\/v1\/messages(?:\/count_tokens)?\/?$/;

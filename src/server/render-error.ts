@@ -38,8 +38,13 @@ export function ollamaErrorBody(error: RunnerError): { error: string } {
 
 const openAICodes: Partial<Record<ErrorCode, string>> = {
   context_length_exceeded: 'context_length_exceeded',
-  not_found: 'model_not_found',
 };
+
+/** OpenAI's code for what was not found: a model has one; a stored response, a backend do not. */
+function openAICode(error: RunnerError): string | null {
+  if (error.code === 'not_found') return error.param === 'model' ? 'model_not_found' : null;
+  return openAICodes[error.code] ?? null;
+}
 
 /** OpenAI's error object; also sent inside an event stream when a failure comes after the first byte. */
 export function openAIErrorBody(error: RunnerError): { error: { message: string; type: string; param: string | null; code: string | null } } {
@@ -48,7 +53,7 @@ export function openAIErrorBody(error: RunnerError): { error: { message: string;
       message: error.message,
       type: openAITypes[error.code] ?? 'invalid_request_error',
       param: error.param ?? null,
-      code: openAICodes[error.code] ?? null,
+      code: openAICode(error),
     },
   };
 }
