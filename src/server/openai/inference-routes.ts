@@ -21,7 +21,7 @@ import {
   textCompletionChunks,
 } from './openai-bodies.js';
 import { chatCompletionRequest, completionRequest, embeddingRequest, preloadRequest } from './openai-schemas.js';
-import { sseResponse } from './sse-response.js';
+import { sseResponse } from '../sse-response.js';
 
 export interface InferenceRouteDeps {
   store: ModelStore;

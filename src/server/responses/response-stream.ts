@@ -1,7 +1,7 @@
 import type { GenerationEvent } from '../../engine/engine.js';
 import type { Logger } from '../../shared/logger.js';
 import { asRunnerError } from '../render-error.js';
-import { streamBody } from '../stream-body.js';
+import { namedEventStream } from '../sse-response.js';
 import type { ResponseBody } from './response-body.js';
 import type { ResponseBuilder, ResponseEvent } from './response-builder.js';
 
@@ -28,13 +28,7 @@ async function* responseEvents(
   settled(builder.response());
 }
 
-async function* frames(events: AsyncIterable<ResponseEvent>): AsyncGenerator<Uint8Array> {
-  for await (const event of events) yield Buffer.from(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
-}
-
 /** Server-sent events as OpenAI's Responses API sends them: `event: <type>` then its JSON, no `[DONE]`. */
 export function responseStream(builder: ResponseBuilder, events: AsyncIterable<GenerationEvent>, settled: (response: ResponseBody) => void, log: Logger): Response {
-  return new Response(streamBody(frames(responseEvents(builder, events, settled, log))), {
-    headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' },
-  });
+  return namedEventStream(responseEvents(builder, events, settled, log));
 }
