@@ -16,7 +16,7 @@ export type Clock = () => number;
 const nanoseconds = (ms: number) => Math.max(0, Math.round(ms * 1e6));
 
 /** Ollama reports "stop" when the model ended with tool calls; only a cut-off answer is "length". */
-export function doneReason(reason: FinishReason): 'stop' | 'length' {
+function doneReason(reason: FinishReason): 'stop' | 'length' {
   return reason === 'length' ? 'length' : 'stop';
 }
 

@@ -24,7 +24,7 @@ function argumentsValue(text: string): unknown {
   }
 }
 
-export function ollamaToolCall(call: ToolCall, index: number) {
+function ollamaToolCall(call: ToolCall, index: number) {
   return { id: call.id, function: { index, name: call.name, arguments: argumentsValue(call.arguments) } };
 }
 

@@ -12,7 +12,7 @@ import { modelName, requestedConfig } from './ollama-request.js';
 import { embedRequest, invalidBody, legacyEmbeddingsRequest } from './ollama-schemas.js';
 
 /** Ollama's `dimensions`: the first n values, scaled back to unit length as the full vector was. */
-export function withDimensions(vector: number[], dimensions: number | undefined): number[] {
+function withDimensions(vector: number[], dimensions: number | undefined): number[] {
   if (dimensions === undefined || dimensions >= vector.length) return vector;
   const cut = vector.slice(0, dimensions);
   const norm = Math.sqrt(cut.reduce((sum, value) => sum + value * value, 0));

@@ -6,7 +6,7 @@ import type { StoredModel } from '../../store/model-store.js';
 /** Go's zero time, which Ollama (and DMR) print for "no expiry known". */
 const ZERO_TIME = '0001-01-01T00:00:00Z';
 
-export function modelDetails(model: StoredModel) {
+function modelDetails(model: StoredModel) {
   const { architecture = '', parameters = '', quantization = '' } = model.configFile.config;
   return {
     parent_model: '',

@@ -14,7 +14,7 @@ function shortDigest(digest: string): string {
 }
 
 /** Our puller's progress line as Ollama's (reference §2.6): per-layer bytes, `success`, or `error`. */
-export function pullStatus(message: ProgressMessage): PullStatus {
+function pullStatus(message: ProgressMessage): PullStatus {
   switch (message.type) {
     case 'progress': {
       const { id, size, current } = message.layer;

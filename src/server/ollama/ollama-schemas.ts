@@ -17,7 +17,7 @@ const think = z.union([z.boolean(), z.enum(['high', 'medium', 'low'])]).optional
 /** Ollama's `format`: "json", or a JSON schema the answer must match. */
 const format = z.union([z.string(), z.record(z.string(), z.unknown())]).optional();
 
-export const ollamaOptions = z
+const ollamaOptions = z
   .object({
     temperature: z.number().min(0).optional(),
     top_p: z.number().min(0).max(1).optional(),
