@@ -160,30 +160,27 @@ describe("Ollama's API through the official ollama client", () => {
     embedding.forEach((value, index) => expect(value).toBeCloseTo(embedded.embeddings[0]![index]!, 5));
   });
 
-  it('accepts tools on the Hermes-template model and answers in shape; tool results answer id-less calls in order', async () => {
-    const answer = await client.chat({
-      model: 'ai/tiny-tools',
-      messages: [{ role: 'user', content: 'Weather in Oslo?' }],
-      tools: [weatherTool],
-      options: { num_predict: 40, seed: 3 },
-    });
+  it('puts tools and tool results in the prompt on the Hermes-template model, and answers in shape', async () => {
+    const question = { role: 'user', content: 'Weather in Oslo?' };
+    const options = { num_predict: 40, seed: 3 };
+    const answer = await client.chat({ model: 'ai/tiny-tools', messages: [question], tools: [weatherTool], options });
+    const withoutTools = await client.chat({ model: 'ai/tiny-tools', messages: [question], options });
     expectFinalStats(answer, 40);
+    // The template writes the tool's schema into the prompt: tools that reached the model cost tokens.
+    expect(answer.prompt_eval_count).toBeGreaterThan(withoutTools.prompt_eval_count);
     // Random weights may or may not call: whatever they call has Ollama's shape.
     for (const call of answer.message.tool_calls ?? []) {
       expect(call.function.name).toBe('get_weather');
       expect(typeof call.function.arguments).toBe('object');
     }
-    const followUp = await client.chat({
-      model: 'ai/tiny-tools',
-      messages: [
-        { role: 'user', content: 'Weather in Oslo?' },
-        { role: 'assistant', content: '', tool_calls: [{ function: { name: 'get_weather', arguments: { city: 'Oslo' } } }] },
-        { role: 'tool', content: 'sunny, 21 C', tool_name: 'get_weather' },
-      ],
-      tools: [weatherTool],
-      options: { num_predict: 4 },
-    });
+
+    const called = { role: 'assistant', content: '', tool_calls: [{ function: { name: 'get_weather', arguments: { city: 'Oslo' } } }] };
+    const result = { role: 'tool', content: 'sunny, 21 C, light wind from the west', tool_name: 'get_weather' };
+    const followUp = await client.chat({ model: 'ai/tiny-tools', messages: [question, called, result], tools: [weatherTool], options: { num_predict: 4 } });
+    const unanswered = await client.chat({ model: 'ai/tiny-tools', messages: [question, called], tools: [weatherTool], options: { num_predict: 4 } });
     expectFinalStats(followUp, 4);
+    // The id-less call is answered by the tool message, whose result the model reads.
+    expect(followUp.prompt_eval_count).toBeGreaterThan(unanswered.prompt_eval_count);
     const orphan = await errorOf(client.chat({ model: 'ai/tiny-tools', messages: [{ role: 'tool', content: 'sunny' }] }));
     expect(orphan.status_code).toBe(400);
     expect(orphan.error).toMatch(/must follow an assistant message with tool_calls/);
