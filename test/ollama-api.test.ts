@@ -186,6 +186,15 @@ describe("Ollama's API through the official ollama client", () => {
     expect(orphan.error).toMatch(/must follow an assistant message with tool_calls/);
   });
 
+  it('answers think false and refuses think true or a level, having no reasoning channel to answer it with', async () => {
+    const plain = await client.chat({ model: 'ai/tiny', messages: [{ role: 'user', content: 'Hi' }], think: false, options: { num_predict: 2 } });
+    expectFinalStats(plain, 2);
+    expect(plain.message.thinking).toBeUndefined();
+    const refusal = { status_code: 400, error: "think is not supported: this runner's engine does not separate a model's reasoning from its answer" };
+    expect(await errorOf(client.chat({ model: 'ai/tiny', messages: [{ role: 'user', content: 'Hi' }], think: true }))).toMatchObject(refusal);
+    expect(await errorOf(client.generate({ model: 'ai/tiny', prompt: 'Hi', think: 'high' }))).toMatchObject(refusal);
+  });
+
   it('pulls from a registry with progress the client reads, then pulls again in one object', async () => {
     const statuses: ProgressResponse[] = [];
     for await (const status of await client.pull({ model: published, stream: true })) statuses.push(status);

@@ -2,6 +2,7 @@ import { Hono, type Context, type Handler } from 'hono';
 import type { z } from 'zod';
 import type { GenerationRequest } from '../../engine/engine.js';
 import type { Scheduler } from '../../scheduler/scheduler.js';
+import { RunnerError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
 import type { ModelStore, StoredModel } from '../../store/model-store.js';
 import { serveOnEngine } from '../generation/serve-on-engine.js';
@@ -27,7 +28,23 @@ export interface OllamaInferenceDeps {
   metrics: RunnerMetrics;
 }
 
-type GenerationBody = Parameters<typeof requestedConfig>[0] & { model?: string | undefined; name?: string | undefined; stream?: boolean | undefined };
+type GenerationBody = Parameters<typeof requestedConfig>[0] & {
+  model?: string | undefined;
+  name?: string | undefined;
+  stream?: boolean | undefined;
+  think?: OllamaChatRequest['think'];
+};
+
+/**
+ * `think` asks for the model's reasoning apart from its answer (Ollama's `thinking`; DMR sets
+ * llama.cpp's reasoning budget, -1 or 0). Our engine has no reasoning channel and no budget, so
+ * asking for thinking is refused rather than answered without it; `false` asks for nothing the
+ * engine does not already do, and is accepted.
+ */
+function refuseThinking(think: GenerationBody['think']): void {
+  if (think === undefined || think === false) return;
+  throw new RunnerError('invalid_request', "think is not supported: this runner's engine does not separate a model's reasoning from its answer", { param: 'think' });
+}
 
 /** The answer on the model's engine: Ollama's stream (the default) or one object. */
 function serveGeneration(c: Context<ServerEnv>, deps: OllamaInferenceDeps, name: string, request: GenerationRequest, stream: boolean, timer: GenerationTimer, render: RenderPiece) {
@@ -67,6 +84,7 @@ function generationHandler<S extends z.ZodType<GenerationBody>>(
   return async (c) => {
     const timer = new GenerationTimer(performance.now());
     const body = await readJson(c, schema, invalidBody);
+    refuseThinking(body.think);
     const name = modelName(body);
     const model = await findModel(deps.store, name);
     const render = renderFor(name);
