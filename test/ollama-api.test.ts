@@ -142,7 +142,7 @@ describe("Ollama's API through the official ollama client", () => {
     expect(Date.parse(String(running?.expires_at))).toBeGreaterThan(Date.now());
   });
 
-  it('embeds with /api/embed (unit vectors, dimensions) and answers the legacy /api/embeddings', async () => {
+  it('embeds with /api/embed (unit vectors, dimensions, truncate) and answers the legacy /api/embeddings', async () => {
     const embedded = await client.embed({ model: 'ai/tiny-embed', input: ['first text', 'second text'] });
     expect(embedded.model).toBe('ai/tiny-embed');
     expect(embedded.embeddings).toHaveLength(2);
@@ -152,6 +152,16 @@ describe("Ollama's API through the official ollama client", () => {
     const cut = await client.embed({ model: 'ai/tiny-embed', input: 'first text', dimensions: 8 });
     expect(cut.embeddings[0]).toHaveLength(8);
     expect(norm(cut.embeddings[0]!)).toBeCloseTo(1, 5);
+
+    // Ollama's truncate (true unless asked otherwise) cuts an input longer than the 512-token context to fit.
+    const long = 'word '.repeat(2000);
+    const truncated = await client.embed({ model: 'ai/tiny-embed', input: long });
+    expect(truncated.embeddings).toHaveLength(1);
+    expect(norm(truncated.embeddings[0]!)).toBeCloseTo(1, 5);
+    expect(truncated.prompt_eval_count).toBeLessThanOrEqual(512);
+    expect(truncated.prompt_eval_count).toBeGreaterThan(256);
+    const refused = await errorOf(client.embed({ model: 'ai/tiny-embed', input: long, truncate: false }));
+    expect(refused).toMatchObject({ status_code: 400, error: expect.stringMatching(/more than this model's context of 512 tokens/) });
 
     const legacy = await postJson(runner, '/api/embeddings', { model: 'ai/tiny-embed', prompt: 'first text' });
     expect(legacy.status).toBe(200);

@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono';
-import type { EmbeddingResult } from '../../engine/engine.js';
+import type { Engine, EmbeddingResult } from '../../engine/engine.js';
 import { serveOnEngine } from '../generation/serve-on-engine.js';
 import { recordInference } from '../observability/record-inference.js';
 import { readJson } from '../read-json.js';
@@ -10,6 +10,7 @@ import { GenerationTimer } from './generation-timer.js';
 import type { OllamaInferenceDeps } from './ollama-inference-routes.js';
 import { modelName, requestedConfig } from './ollama-request.js';
 import { embedRequest, invalidBody, legacyEmbeddingsRequest } from './ollama-schemas.js';
+import { truncatedToContext } from './truncate-input.js';
 
 /** Ollama's `dimensions`: the first n values, scaled back to unit length as the full vector was. */
 function withDimensions(vector: number[], dimensions: number | undefined): number[] {
@@ -21,6 +22,21 @@ function withDimensions(vector: number[], dimensions: number | undefined): numbe
 
 type EmbedBody = Parameters<typeof requestedConfig>[0] & { model?: string | undefined; name?: string | undefined };
 
+/**
+ * What the embedding context evaluates beside an input's own tokens: the beginning and end tokens
+ * node-llama-cpp adds (BERT's CLS and SEP), and it needs the whole strictly shorter than the context.
+ */
+const EMBEDDING_OVERHEAD_TOKENS = 3;
+
+/** The inputs as the engine embeds them: cut to its context when `truncate` asks (too long is an error otherwise). */
+async function fitted(engine: Engine, inputs: string[], truncate: boolean): Promise<string[]> {
+  const budget = (engine.info.contextSize ?? 0) - EMBEDDING_OVERHEAD_TOKENS;
+  if (!truncate || budget <= 0) return inputs;
+  const cut: string[] = [];
+  for (const input of inputs) cut.push(await truncatedToContext((text) => engine.tokenize(text), input, budget));
+  return cut;
+}
+
 /** Embeds on the model's embedding worker; no inputs only load it, as Ollama does. */
 async function serveEmbedding(
   c: Context<ServerEnv>,
@@ -28,6 +44,7 @@ async function serveEmbedding(
   timer: GenerationTimer,
   body: EmbedBody,
   inputs: string[],
+  truncate: boolean,
   answer: (result: EmbeddingResult, name: string) => object,
 ) {
   const name = modelName(body);
@@ -35,7 +52,7 @@ async function serveEmbedding(
   await configureRunner(deps, { id: model.id, name }, 'embedding', requestedConfig(body));
   return serveOnEngine(c, deps, name, 'embedding', async (engine, signal) => {
     timer.served();
-    const result = inputs.length > 0 ? await engine.embed(inputs, signal) : { vectors: [], promptTokens: 0 };
+    const result = inputs.length > 0 ? await engine.embed(await fitted(engine, inputs, truncate), signal) : { vectors: [], promptTokens: 0 };
     return c.json(answer(result, name));
   });
 }
@@ -48,7 +65,7 @@ export function ollamaEmbeddingRoutes(deps: OllamaInferenceDeps): Hono<ServerEnv
     const timer = new GenerationTimer(performance.now());
     const body = await readJson(c, embedRequest, invalidBody);
     const inputs = body.input === undefined ? [] : typeof body.input === 'string' ? [body.input] : body.input;
-    return serveEmbedding(c, deps, timer, body, inputs, ({ vectors, promptTokens }, name) => ({
+    return serveEmbedding(c, deps, timer, body, inputs, body.truncate ?? true, ({ vectors, promptTokens }, name) => ({
       model: name,
       embeddings: vectors.map((vector) => withDimensions(vector, body.dimensions)),
       ...timer.embedStats(),
@@ -59,7 +76,7 @@ export function ollamaEmbeddingRoutes(deps: OllamaInferenceDeps): Hono<ServerEnv
   app.post('/api/embeddings', recordInference(deps, 'embedding'), async (c) => {
     const timer = new GenerationTimer(performance.now());
     const body = await readJson(c, legacyEmbeddingsRequest, invalidBody);
-    return serveEmbedding(c, deps, timer, body, body.prompt ? [body.prompt] : [], ({ vectors }) => ({ embedding: vectors[0] ?? [] }));
+    return serveEmbedding(c, deps, timer, body, body.prompt ? [body.prompt] : [], false, ({ vectors }) => ({ embedding: vectors[0] ?? [] }));
   });
 
   return app;
