@@ -1,9 +1,10 @@
+import { createHash } from 'node:crypto';
 import { Template } from '@huggingface/jinja';
 import type { LlamaModel, Token } from 'node-llama-cpp';
 import { RunnerError } from '../../shared/errors.js';
 import type { ChatMessage__Output } from '../proto/generated/modelrunner/engine/v1/ChatMessage.js';
 import type { Tool__Output } from '../proto/generated/modelrunner/engine/v1/Tool.js';
-import { detectToolFamily, toolsSystemPrompt, toolCallText, type ToolFamily } from './tool-family.js';
+import { ALPHANUMERIC, detectToolFamily, MISTRAL_CALL_ID, toolsSystemPrompt, toolCallText, type ToolFamily } from './tool-family.js';
 
 /** Jinja's dict for a message, as Hugging Face templates read it. */
 type TemplateMessage = Record<string, unknown>;
@@ -60,7 +61,7 @@ export class ChatPrompt {
   #messages(messages: readonly ChatMessage__Output[], tools: readonly Tool__Output[], slot: (text: string) => string): TemplateMessage[] {
     const rendered = messages.map((message) => this.#message(message, slot));
     if (tools.length === 0 || this.rendersTools) return rendered;
-    const instructions = toolsSystemPrompt(tools);
+    const instructions = slot(toolsSystemPrompt(tools));
     const first = rendered[0];
     if (first?.['role'] === 'system') return [{ role: 'system', content: `${String(first['content'])}\n\n${instructions}` }, ...rendered.slice(1)];
     return [{ role: 'system', content: instructions }, ...rendered];
@@ -72,13 +73,13 @@ export class ChatPrompt {
       const item: TemplateMessage = { role, content: slot(message.content) };
       if (message.toolCalls.length > 0) {
         item['tool_calls'] = message.toolCalls.map((call) => ({
-          id: call.id,
+          id: this.#callId(call.id),
           type: 'function',
           function: { name: call.name, arguments: parsedArguments(call.arguments) },
         }));
       }
       if (role === 'tool') {
-        item['tool_call_id'] = message.toolCallId;
+        item['tool_call_id'] = this.#callId(message.toolCallId);
         item['name'] = message.name;
       }
       return item;
@@ -90,6 +91,17 @@ export class ChatPrompt {
       return { role: 'user', content: slot(response) };
     }
     return { role, content: slot(message.content) };
+  }
+
+  /**
+   * Mistral's templates refuse any call id but nine letters and digits, and ids come from clients
+   * and from other APIs' adapters in other forms (`toolu_…`, `call_…`): each becomes nine characters
+   * derived from it, the same for a call and the result that answers it.
+   */
+  #callId(id: string): string {
+    if (this.family !== 'mistral' || MISTRAL_CALL_ID.test(id)) return id;
+    const digest = createHash('sha256').update(id).digest();
+    return [...digest.subarray(0, 9)].map((byte) => ALPHANUMERIC[byte % ALPHANUMERIC.length]).join('');
   }
 
   /**

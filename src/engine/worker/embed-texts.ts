@@ -15,10 +15,12 @@ function normalise(vector: readonly number[]): number[] {
 export async function embedTexts(model: LlamaModel, context: LlamaEmbeddingContext, contextSize: number, inputs: readonly string[]): Promise<Embeddings> {
   const tokenized = inputs.map((input) => model.tokenize(input, true));
   for (const [index, tokens] of tokenized.entries()) {
-    if (tokens.length > contextSize) {
+    // What node-llama-cpp evaluates: the tokens with the start and end tokens it adds, which must fit in the context.
+    const length = context.calculateInputLength(tokens);
+    if (length >= contextSize) {
       throw new RunnerError(
         'context_length_exceeded',
-        `input ${index} has ${tokens.length} tokens, more than this model's context of ${contextSize} tokens allows`,
+        `input ${index} has ${length} tokens, more than this model's context of ${contextSize} tokens allows`,
         { param: 'input' },
       );
     }

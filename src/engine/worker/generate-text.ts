@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Llama, LlamaGrammar, LlamaModel, Token } from 'node-llama-cpp';
 import { LlamaGrammarEvaluationState } from 'node-llama-cpp';
 import { RunnerError } from '../../shared/errors.js';
+import type { FinishReason } from '../engine.js';
 import type { GenerateEvent } from '../proto/generated/modelrunner/engine/v1/GenerateEvent.js';
 import type { GenerateRequest__Output } from '../proto/generated/modelrunner/engine/v1/GenerateRequest.js';
 import type { ChatPrompt } from './chat-prompt.js';
@@ -11,13 +12,12 @@ import { samplingOptions } from './sampling-options.js';
 import { prepareSequence, type SequencePool } from './sequence-pool.js';
 import { StopMatcher } from './stop-matcher.js';
 import { tokenLogprob } from './token-logprobs.js';
-import type { ToolFamily } from './tool-family.js';
+import { ALPHANUMERIC, type ToolFamily } from './tool-family.js';
 import { toolPlan, type ToolPlan } from './tool-plan.js';
 
 /** OpenAI's bound on top_logprobs. */
 const MAX_TOP_LOGPROBS = 20;
 
-type FinishReason = 'stop' | 'length' | 'tool_calls';
 
 export interface GenerationResources {
   llama: Llama;
@@ -65,8 +65,6 @@ async function grammarFor(resources: GenerationResources, request: GenerateReque
   }
   return resources.llama.getGrammarFor('json');
 }
-
-const ALPHANUMERIC = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 
 /** Mistral's templates refuse any call id but nine letters and digits; the rest take OpenAI's form. */
 function callId(family: ToolFamily): string {

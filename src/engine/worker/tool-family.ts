@@ -19,13 +19,18 @@ export function detectToolFamily(template: string): ToolFamily {
   return 'generic';
 }
 
+export const ALPHANUMERIC = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+
+/** The only call ids Mistral's templates accept. */
+export const MISTRAL_CALL_ID = /^[a-zA-Z0-9]{9}$/;
+
 /** A parsed call before it is given an id. */
 export interface ParsedCall {
   name: string;
   arguments: string;
 }
 
-export interface ParsedOutput {
+interface ParsedOutput {
   content: string;
   calls: ParsedCall[];
 }
@@ -111,7 +116,8 @@ function parseLlama3(text: string): ParsedOutput | undefined {
   }
 }
 
-function parseGeneric(text: string): ParsedOutput | undefined {
+/** `{"response": …}` is the generic prompt's plain answer; other families' JSON answers are content as they are. */
+function parseGeneric(text: string, unwrapResponse = true): ParsedOutput | undefined {
   const json = jsonValueAt(text);
   if (!json || text.slice(json.end).trim() !== '') return undefined;
   const value = json.value as Record<string, unknown>;
@@ -123,7 +129,7 @@ function parseGeneric(text: string): ParsedOutput | undefined {
     const call = asCall(value['tool_call'], 'arguments');
     return call && { content: '', calls: [call] };
   }
-  if (typeof value['response'] === 'string') return { content: value['response'], calls: [] };
+  if (unwrapResponse && typeof value['response'] === 'string') return { content: value['response'], calls: [] };
   return undefined;
 }
 
@@ -136,7 +142,7 @@ const PARSERS: Record<ToolFamily, (text: string) => ParsedOutput | undefined> = 
 
 /** The calls in a model's whole answer; undefined when it holds none in this family's syntax. */
 export function parseToolCalls(family: ToolFamily, text: string): ParsedOutput | undefined {
-  return PARSERS[family](text) ?? (family === 'generic' ? undefined : parseGeneric(text));
+  return PARSERS[family](text) ?? (family === 'generic' ? undefined : parseGeneric(text, false));
 }
 
 /**

@@ -1,7 +1,6 @@
 import type { LlamaModel, Token } from 'node-llama-cpp';
-import { RunnerError } from '../../shared/errors.js';
 import type { ChatPrompt__Output } from '../proto/generated/modelrunner/engine/v1/ChatPrompt.js';
-import { forcedCallShape, TOOL_MARKERS, type ToolSpec } from './tool-family.js';
+import { forcedCallShape, TOOL_MARKERS, type ToolFamily, type ToolSpec } from './tool-family.js';
 import { ToolCallStream } from './tool-call-stream.js';
 
 /** How one chat request uses its tools: what the answer starts with, how it is constrained and read. */
@@ -31,14 +30,14 @@ function markerTokens(model: LlamaModel): Set<Token> {
 }
 
 /** Undefined when the request has no tools, or tool_choice is none: then the answer is plain text. */
-export function toolPlan(model: LlamaModel, family: Parameters<typeof forcedCallShape>[0], chat: ChatPrompt__Output): ToolPlan | undefined {
+export function toolPlan(model: LlamaModel, family: ToolFamily, chat: ChatPrompt__Output): ToolPlan | undefined {
   if (chat.tools.length === 0 || chat.toolChoice === 'none') return undefined;
   const forced = chat.forcedTool !== '' || chat.toolChoice === 'required';
   let prefill = '';
   let schema: Record<string, unknown> | undefined;
   if (forced) {
+    // The runner has checked that a forced tool is among the tools.
     const tools = chat.forcedTool ? chat.tools.filter((tool) => tool.name === chat.forcedTool) : chat.tools;
-    if (tools.length === 0) throw new RunnerError('invalid_request', `tool_choice names ${chat.forcedTool}, which is not in tools`, { param: 'tool_choice' });
     const specs: ToolSpec[] = tools.map((tool) => ({ name: tool.name, parameters: grammarSchema(JSON.parse(tool.parameters)) as Record<string, unknown> }));
     ({ prefill, schema } = forcedCallShape(family, specs, chat.parallelToolCalls));
   }
