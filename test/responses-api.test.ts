@@ -191,6 +191,24 @@ describe('OpenAI Responses API through the official openai client', () => {
       expect(last.response.output[itemDone.output_index]).toEqual(call);
     });
 
+    it('has stored a streamed response for a client that stops reading at response.completed, and chains from it', async () => {
+      const stream = await client.responses.create({ ...forced, input: 'Weather in Oslo?', stream: true });
+      let completed: OpenAI.Responses.Response | undefined;
+      for await (const event of stream) {
+        if (event.type !== 'response.completed') continue;
+        completed = event.response;
+        break;
+      }
+      expect(completed?.status).toBe('completed');
+      const stored = await client.responses.retrieve(completed!.id);
+      expect(stored.output).toEqual(completed!.output);
+      const call = expectValidCall(stored.output.find((item) => item.type === 'function_call'));
+      const result = { type: 'function_call_output' as const, call_id: call.call_id, output: '{"temperature": 4}' };
+      const chained = await client.responses.create({ model: 'ai/tiny-tools', tools: [weatherTool], previous_response_id: completed!.id, input: [result], temperature: 0, max_output_tokens: 2 });
+      expect(chained.previous_response_id).toBe(completed!.id);
+      expect(chained.status).not.toBe('failed');
+    });
+
     it('answers a function_call_output turn, chained and stated in full', async () => {
       const first = await client.responses.create({ ...forced, input: 'Weather in Paris?' });
       const call = expectValidCall(first.output.find((item) => item.type === 'function_call'));
