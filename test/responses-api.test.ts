@@ -92,6 +92,29 @@ describe('OpenAI Responses API through the official openai client', () => {
     expect(stored.usage).toEqual(last.response.usage);
   });
 
+  it('records a streamed response in /engines/requests as the response it ended with, and a failed one as an error', async () => {
+    type Recorded = { request: string; response?: string; error?: string; status_code: number };
+    const records = async () => ((await (await fetch(`${runner.url}/engines/requests?model=ai/tiny`)).json()) as [{ records: Recorded[] }])[0].records;
+
+    const stream = await client.responses.create({ ...greedy, input: 'Hello', max_output_tokens: 3, stream: true });
+    let last: OpenAI.Responses.ResponseStreamEvent | undefined;
+    for await (const event of stream) last = event;
+    const ended = (last as OpenAI.Responses.ResponseIncompleteEvent).response;
+    const recorded = (await records()).find((record) => record.response?.includes(ended.id));
+    expect(JSON.parse(recorded!.response!)).toEqual(ended);
+    expect(recorded!.error).toBeUndefined();
+
+    // A prompt the context cannot hold fails after the stream began: an error event, then response.failed.
+    const failing = await postJson(runner, '/v1/responses', { ...greedy, input: 'overflow '.repeat(2000), stream: true });
+    expect(failing.status).toBe(200);
+    const sent = await failing.text();
+    const failed = JSON.parse(sent.split('\n').filter((line) => line.startsWith('data: ')).at(-1)!.slice('data: '.length)) as OpenAI.Responses.ResponseFailedEvent;
+    expect(failed).toMatchObject({ type: 'response.failed', response: { status: 'failed', error: { code: 'context_length_exceeded' } } });
+    const failedRecord = (await records()).find((record) => record.request.includes('overflow'));
+    expect(failedRecord!.response).toBeUndefined();
+    expect(JSON.parse(failedRecord!.error!)).toMatchObject({ status_code: 400, message: failed.response.error!.message, type: 'context_length_exceeded' });
+  });
+
   it("builds the same final response with the SDK's stream helper", async () => {
     const stream = client.responses.stream({ ...greedy, input: 'Hi', max_output_tokens: 4 });
     const final = await stream.finalResponse();
