@@ -92,6 +92,29 @@ describe('OpenAI Responses API through the official openai client', () => {
     expect(stored.usage).toEqual(last.response.usage);
   });
 
+  it('records a streamed response in /engines/requests as the response it ended with, and a failed one as an error', async () => {
+    type Recorded = { request: string; response?: string; error?: string; status_code: number };
+    const records = async () => ((await (await fetch(`${runner.url}/engines/requests?model=ai/tiny`)).json()) as [{ records: Recorded[] }])[0].records;
+
+    const stream = await client.responses.create({ ...greedy, input: 'Hello', max_output_tokens: 3, stream: true });
+    let last: OpenAI.Responses.ResponseStreamEvent | undefined;
+    for await (const event of stream) last = event;
+    const ended = (last as OpenAI.Responses.ResponseIncompleteEvent).response;
+    const recorded = (await records()).find((record) => record.response?.includes(ended.id));
+    expect(JSON.parse(recorded!.response!)).toEqual(ended);
+    expect(recorded!.error).toBeUndefined();
+
+    // A prompt the context cannot hold fails after the stream began: an error event, then response.failed.
+    const failing = await postJson(runner, '/v1/responses', { ...greedy, input: 'overflow '.repeat(2000), stream: true });
+    expect(failing.status).toBe(200);
+    const sent = await failing.text();
+    const failed = JSON.parse(sent.split('\n').filter((line) => line.startsWith('data: ')).at(-1)!.slice('data: '.length)) as OpenAI.Responses.ResponseFailedEvent;
+    expect(failed).toMatchObject({ type: 'response.failed', response: { status: 'failed', error: { code: 'context_length_exceeded' } } });
+    const failedRecord = (await records()).find((record) => record.request.includes('overflow'));
+    expect(failedRecord!.response).toBeUndefined();
+    expect(JSON.parse(failedRecord!.error!)).toMatchObject({ status_code: 400, message: failed.response.error!.message, type: 'context_length_exceeded' });
+  });
+
   it("builds the same final response with the SDK's stream helper", async () => {
     const stream = client.responses.stream({ ...greedy, input: 'Hi', max_output_tokens: 4 });
     const final = await stream.finalResponse();
@@ -189,6 +212,24 @@ describe('OpenAI Responses API through the official openai client', () => {
       const last = events.at(-1) as OpenAI.Responses.ResponseCompletedEvent;
       expect(last.type).toBe('response.completed');
       expect(last.response.output[itemDone.output_index]).toEqual(call);
+    });
+
+    it('has stored a streamed response for a client that stops reading at response.completed, and chains from it', async () => {
+      const stream = await client.responses.create({ ...forced, input: 'Weather in Oslo?', stream: true });
+      let completed: OpenAI.Responses.Response | undefined;
+      for await (const event of stream) {
+        if (event.type !== 'response.completed') continue;
+        completed = event.response;
+        break;
+      }
+      expect(completed?.status).toBe('completed');
+      const stored = await client.responses.retrieve(completed!.id);
+      expect(stored.output).toEqual(completed!.output);
+      const call = expectValidCall(stored.output.find((item) => item.type === 'function_call'));
+      const result = { type: 'function_call_output' as const, call_id: call.call_id, output: '{"temperature": 4}' };
+      const chained = await client.responses.create({ model: 'ai/tiny-tools', tools: [weatherTool], previous_response_id: completed!.id, input: [result], temperature: 0, max_output_tokens: 2 });
+      expect(chained.previous_response_id).toBe(completed!.id);
+      expect(chained.status).not.toBe('failed');
     });
 
     it('answers a function_call_output turn, chained and stated in full', async () => {

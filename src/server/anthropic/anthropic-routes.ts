@@ -3,6 +3,7 @@ import { isRunnerError, RunnerError } from '../../shared/errors.js';
 import type { ModelStore } from '../../store/model-store.js';
 import { collectGeneration } from '../generation/collect-generation.js';
 import { serveOnEngine } from '../generation/serve-on-engine.js';
+import { collapseAnthropicStream } from '../observability/collapse-anthropic-stream.js';
 import { recordInference } from '../observability/record-inference.js';
 import type { InferenceRouteDeps } from '../openai/inference-routes.js';
 import { readJson } from '../read-json.js';
@@ -28,7 +29,7 @@ async function requireModel(store: ModelStore, model: string): Promise<void> {
 export function anthropicRoutes(deps: InferenceRouteDeps): Hono<ServerEnv> {
   const app = new Hono<ServerEnv>();
 
-  app.post('/v1/messages', recordInference(deps, 'completion'), async (c) => {
+  app.post('/v1/messages', recordInference(deps, 'completion', collapseAnthropicStream), async (c) => {
     const body = await readJson(c, messagesRequest, invalidMessage);
     const request = messagesGeneration(body);
     await requireModel(deps.store, body.model);
@@ -40,7 +41,7 @@ export function anthropicRoutes(deps: InferenceRouteDeps): Hono<ServerEnv> {
     });
   });
 
-  app.post('/v1/messages/count_tokens', recordInference(deps, 'completion'), async (c) => {
+  app.post('/v1/messages/count_tokens', recordInference(deps, 'completion', collapseAnthropicStream), async (c) => {
     const body = await readJson(c, countTokensRequest, invalidMessage);
     const request = countTokensGeneration(body);
     await requireModel(deps.store, body.model);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { collapseAnthropicStream } from './collapse-anthropic-stream.js';
 import { recordedAnswer } from './recorded-answer.js';
 
 const sse = (...events: { type: string }[]) => events.map((event) => `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`).join('');
@@ -16,7 +17,7 @@ describe('recording a streamed Anthropic answer', () => {
       { type: 'message_delta', delta: { stop_reason: 'max_tokens', stop_sequence: null }, usage: { input_tokens: 5, output_tokens: 2 } } as { type: string },
       { type: 'message_stop' },
     );
-    expect(JSON.parse(recordedAnswer(200, body, true).response!)).toEqual({
+    expect(JSON.parse(recordedAnswer(200, body, collapseAnthropicStream).response!)).toEqual({
       ...start.message,
       content: [{ type: 'text', text: 'Hello' }],
       stop_reason: 'max_tokens',
@@ -26,6 +27,6 @@ describe('recording a streamed Anthropic answer', () => {
 
   it('makes an error event the record’s error, in DMR’s StreamingError shape', () => {
     const body = sse(start, text('x'), { type: 'error', error: { type: 'api_error', message: 'the engine stopped' } } as { type: string });
-    expect(JSON.parse(recordedAnswer(200, body, true).error!)).toMatchObject({ status_code: 400, message: 'the engine stopped', type: 'api_error' });
+    expect(JSON.parse(recordedAnswer(200, body, collapseAnthropicStream).error!)).toMatchObject({ status_code: 400, message: 'the engine stopped', type: 'api_error' });
   });
 });

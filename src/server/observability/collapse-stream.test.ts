@@ -23,14 +23,14 @@ describe('recording a streamed answer', () => {
 
   it('makes an error in the stream the record’s error, in DMR’s StreamingError shape', () => {
     const ours = sse(chunk({ content: 'x' }), { error: { message: 'the engine for model ai/tiny stopped', type: 'server_error', param: null, code: null } });
-    expect(JSON.parse(recordedAnswer(200, ours, true).error!)).toMatchObject({ status_code: 400, message: 'the engine for model ai/tiny stopped', type: 'server_error' });
+    expect(JSON.parse(recordedAnswer(200, ours, collapseStream).error!)).toMatchObject({ status_code: 400, message: 'the engine for model ai/tiny stopped', type: 'server_error' });
     expect(JSON.parse(collapseStream('error: {"code":500,"message":"boom"}\n').error!)).toEqual({ status_code: 500, message: 'boom', details: '{"code":500,"message":"boom"}' });
   });
 
   it('keeps a failed answer as JSON in error, wrapping plain text', () => {
-    expect(recordedAnswer(404, '{"error":{"message":"nope"}}', false)).toEqual({ error: '{"error":{"message":"nope"}}' });
-    expect(recordedAnswer(500, 'model not found\n', false)).toEqual({ error: '{"error": "model not found\\n"}' });
-    expect(recordedAnswer(500, '', false)).toEqual({ error: '{"error": "unknown error"}' });
-    expect(recordedAnswer(200, '{"object":"list"}', false)).toEqual({ response: '{"object":"list"}' });
+    expect(recordedAnswer(404, '{"error":{"message":"nope"}}')).toEqual({ error: '{"error":{"message":"nope"}}' });
+    expect(recordedAnswer(500, 'model not found\n')).toEqual({ error: '{"error": "model not found\\n"}' });
+    expect(recordedAnswer(500, '')).toEqual({ error: '{"error": "unknown error"}' });
+    expect(recordedAnswer(200, '{"object":"list"}')).toEqual({ response: '{"object":"list"}' });
   });
 });

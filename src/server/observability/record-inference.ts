@@ -5,7 +5,7 @@ import type { ModelStore } from '../../store/model-store.js';
 import { observedResponse } from '../observed-response.js';
 import { requestBytes } from '../read-json.js';
 import type { ServerEnv } from '../server-env.js';
-import { recordedAnswer } from './recorded-answer.js';
+import { recordedAnswer, type CollapseStream } from './recorded-answer.js';
 import type { RequestRecords } from './request-records.js';
 import type { RunnerMetrics } from './runner-metrics.js';
 import { truncateMedia } from './truncate-media.js';
@@ -19,13 +19,17 @@ export interface RecordInferenceDeps {
 /** DMR's header naming what made an inference request (`ollama/completion`, `anthropic/messages`). */
 const ORIGIN_HEADER = 'x-request-origin';
 
+/** Answers sent as a stream: server-sent events (OpenAI, Anthropic, Responses), JSON lines (Ollama). */
+const STREAM_TYPES = ['text/event-stream', 'application/x-ndjson'];
+
 /**
  * Records an inference request and its answer (`/engines/requests`) and counts it (`/metrics`),
  * once the body names a model the store has: only then is there a model to file it under, and a
  * label that is not whatever a client wrote. A request the route refuses (a bad body) is recorded
- * with its error, as DMR records what llama-server refuses.
+ * with its error, as DMR records what llama-server refuses. A streamed answer is recorded as the
+ * route's `collapse` folds its API's events; each route names its own, as only it knows its format.
  */
-export function recordInference(deps: RecordInferenceDeps, mode: EngineMode): MiddlewareHandler<ServerEnv> {
+export function recordInference(deps: RecordInferenceDeps, mode: EngineMode, collapse: CollapseStream): MiddlewareHandler<ServerEnv> {
   return async (c, next) => {
     const started = performance.now();
     const raw = (await requestBytes(c)).toString('utf8');
@@ -43,13 +47,14 @@ export function recordInference(deps: RecordInferenceDeps, mode: EngineMode): Mi
     });
     await next();
     const { status } = c.res;
-    const streamed = c.res.headers.get('content-type')?.startsWith('text/event-stream') ?? false;
+    const contentType = c.res.headers.get('content-type') ?? '';
+    const streamed = STREAM_TYPES.some((type) => contentType.startsWith(type));
     const decoder = new TextDecoder();
     let text = '';
     c.res = observedResponse(
       c.res,
       () => {
-        deps.records.finish(model.id, entry, status, recordedAnswer(status, text + decoder.decode(), streamed));
+        deps.records.finish(model.id, entry, status, recordedAnswer(status, text + decoder.decode(), streamed ? collapse : undefined));
         deps.metrics.request({ model: name, mode }, status, (performance.now() - started) / 1000);
       },
       (chunk) => (text += decoder.decode(chunk, { stream: true })),

@@ -1,6 +1,7 @@
 import { Hono, type Context } from 'hono';
 import type { Engine, EmbeddingResult } from '../../engine/engine.js';
 import { serveOnEngine } from '../generation/serve-on-engine.js';
+import { collapseOllamaStream } from '../observability/collapse-ollama-stream.js';
 import { recordInference } from '../observability/record-inference.js';
 import { readJson } from '../read-json.js';
 import type { ServerEnv } from '../server-env.js';
@@ -61,7 +62,7 @@ async function serveEmbedding(
 export function ollamaEmbeddingRoutes(deps: OllamaInferenceDeps): Hono<ServerEnv> {
   const app = new Hono<ServerEnv>();
 
-  app.post('/api/embed', recordInference(deps, 'embedding'), async (c) => {
+  app.post('/api/embed', recordInference(deps, 'embedding', collapseOllamaStream), async (c) => {
     const timer = new GenerationTimer(performance.now());
     const body = await readJson(c, embedRequest, invalidBody);
     const inputs = body.input === undefined ? [] : typeof body.input === 'string' ? [body.input] : body.input;
@@ -73,7 +74,7 @@ export function ollamaEmbeddingRoutes(deps: OllamaInferenceDeps): Hono<ServerEnv
     }));
   });
 
-  app.post('/api/embeddings', recordInference(deps, 'embedding'), async (c) => {
+  app.post('/api/embeddings', recordInference(deps, 'embedding', collapseOllamaStream), async (c) => {
     const timer = new GenerationTimer(performance.now());
     const body = await readJson(c, legacyEmbeddingsRequest, invalidBody);
     return serveEmbedding(c, deps, timer, body, body.prompt ? [body.prompt] : [], false, ({ vectors }) => ({ embedding: vectors[0] ?? [] }));

@@ -7,6 +7,7 @@ import type { Logger } from '../../shared/logger.js';
 import type { ModelStore, StoredModel } from '../../store/model-store.js';
 import { serveOnEngine } from '../generation/serve-on-engine.js';
 import { resolveModelTarget } from '../model-target.js';
+import { collapseOllamaStream } from '../observability/collapse-ollama-stream.js';
 import { recordInference } from '../observability/record-inference.js';
 import type { RequestRecords } from '../observability/request-records.js';
 import type { RunnerMetrics } from '../observability/runner-metrics.js';
@@ -100,7 +101,7 @@ export function ollamaInferenceRoutes(deps: OllamaInferenceDeps): Hono<ServerEnv
   const app = new Hono<ServerEnv>();
   const chat = (body: OllamaChatRequest) => (body.messages?.length ? chatRequestOf(body) : undefined);
   const generate = (body: OllamaGenerateRequest) => (body.prompt || body.images?.length ? generateRequestOf(body, body.prompt ?? '') : undefined);
-  app.post('/api/chat', recordInference(deps, 'completion'), generationHandler(deps, chatRequest, chatObject, chat));
-  app.post('/api/generate', recordInference(deps, 'completion'), generationHandler(deps, generateRequest, generateObject, generate));
+  app.post('/api/chat', recordInference(deps, 'completion', collapseOllamaStream), generationHandler(deps, chatRequest, chatObject, chat));
+  app.post('/api/generate', recordInference(deps, 'completion', collapseOllamaStream), generationHandler(deps, generateRequest, generateObject, generate));
   return app;
 }

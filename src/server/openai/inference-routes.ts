@@ -4,6 +4,7 @@ import type { Scheduler } from '../../scheduler/scheduler.js';
 import type { Logger } from '../../shared/logger.js';
 import type { ModelStore } from '../../store/model-store.js';
 import { resolveModelTarget } from '../model-target.js';
+import { collapseStream } from '../observability/collapse-stream.js';
 import { recordInference } from '../observability/record-inference.js';
 import type { RequestRecords } from '../observability/request-records.js';
 import type { RunnerMetrics } from '../observability/runner-metrics.js';
@@ -51,7 +52,7 @@ function preloadOnly(deps: InferenceRouteDeps, mode: EngineMode): MiddlewareHand
 export function inferenceRoutes(deps: InferenceRouteDeps): Hono<ServerEnv> {
   const app = new Hono<ServerEnv>();
 
-  app.post('/v1/chat/completions', preloadOnly(deps, 'completion'), recordInference(deps, 'completion'), async (c) => {
+  app.post('/v1/chat/completions', preloadOnly(deps, 'completion'), recordInference(deps, 'completion', collapseStream), async (c) => {
     const body = await readJson(c, chatCompletionRequest, invalidMessage);
     const request = chatGenerationRequest(body);
     return serveOnEngine(c, deps, body.model, 'completion', async (engine, signal) => {
@@ -64,7 +65,7 @@ export function inferenceRoutes(deps: InferenceRouteDeps): Hono<ServerEnv> {
     });
   });
 
-  app.post('/v1/completions', preloadOnly(deps, 'completion'), recordInference(deps, 'completion'), async (c) => {
+  app.post('/v1/completions', preloadOnly(deps, 'completion'), recordInference(deps, 'completion', collapseStream), async (c) => {
     const body = await readJson(c, completionRequest, invalidMessage);
     const prompts = typeof body.prompt === 'string' ? [body.prompt] : body.prompt;
     const requests = prompts.map((prompt) => completionGenerationRequest(body, prompt));
@@ -77,7 +78,7 @@ export function inferenceRoutes(deps: InferenceRouteDeps): Hono<ServerEnv> {
     });
   });
 
-  app.post('/v1/embeddings', preloadOnly(deps, 'embedding'), recordInference(deps, 'embedding'), async (c) => {
+  app.post('/v1/embeddings', preloadOnly(deps, 'embedding'), recordInference(deps, 'embedding', collapseStream), async (c) => {
     const body = await readJson(c, embeddingRequest, invalidMessage);
     return serveOnEngine(c, deps, body.model, 'embedding', async (engine, signal) => {
       const inputs = typeof body.input === 'string' ? [body.input] : body.input;

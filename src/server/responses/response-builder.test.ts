@@ -54,13 +54,22 @@ describe('ResponseBuilder', () => {
     expect(builder.response()).toMatchObject({ status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' }, output: [{ status: 'incomplete' }] });
   });
 
-  it('fails with an error event and the response as far as it got', () => {
+  it('fails with an error event and the response as far as it got, both with the error’s OpenAI code', () => {
     const { builder } = build([{ delta: 'a' }]);
     const steps = builder.fail(new RunnerError('unavailable', 'the worker stopped'));
     expect(steps.slice(0, 3).map((step) => step.type)).toEqual(['response.output_text.done', 'response.content_part.done', 'response.output_item.done']);
     expect(steps.slice(3)).toEqual([
       { type: 'error', code: 'service_unavailable_error', message: 'the worker stopped', param: null },
-      { type: 'response.failed', response: expect.objectContaining({ status: 'failed', error: { code: 'server_error', message: 'the worker stopped' }, output: [expect.objectContaining({ status: 'incomplete', content: [expect.objectContaining({ text: 'a' })] })] }) },
+      { type: 'response.failed', response: expect.objectContaining({ status: 'failed', error: { code: 'service_unavailable_error', message: 'the worker stopped' }, output: [expect.objectContaining({ status: 'incomplete', content: [expect.objectContaining({ text: 'a' })] })] }) },
+    ]);
+  });
+
+  it('fails with the error’s own OpenAI code, not always server_error', () => {
+    const { builder } = build([]);
+    const steps = builder.fail(new RunnerError('context_length_exceeded', 'the prompt is too long'));
+    expect(steps).toEqual([
+      { type: 'error', code: 'context_length_exceeded', message: 'the prompt is too long', param: null },
+      { type: 'response.failed', response: expect.objectContaining({ error: { code: 'context_length_exceeded', message: 'the prompt is too long' } }) },
     ]);
   });
 });

@@ -53,7 +53,7 @@ export class ResponseBuilder {
   fail(error: RunnerError): ResponseEvent[] {
     const closing = this.closeMessage('incomplete');
     const { code, type, message, param } = openAIErrorBody(error).error;
-    this.state = { ...this.state, status: 'failed', error: { code: 'server_error', message } };
+    this.state = { ...this.state, status: 'failed', error: { code: code ?? type, message } };
     return [
       ...closing,
       { type: 'error', code: code ?? type, message, param },

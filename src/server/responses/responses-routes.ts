@@ -4,6 +4,7 @@ import { RunnerError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
 import type { ModelStore } from '../../store/model-store.js';
 import { serveOnEngine } from '../generation/serve-on-engine.js';
+import { collapseResponsesStream } from '../observability/collapse-responses-stream.js';
 import { recordInference } from '../observability/record-inference.js';
 import type { RequestRecords } from '../observability/request-records.js';
 import type { RunnerMetrics } from '../observability/runner-metrics.js';
@@ -56,7 +57,7 @@ function pageOf(items: readonly ConversationItem[], query: { limit: number; orde
 export function responsesRoutes(deps: ResponsesRouteDeps): Hono<ServerEnv> {
   const app = new Hono<ServerEnv>();
 
-  app.post('/v1/responses', recordInference(deps, 'completion'), async (c) => {
+  app.post('/v1/responses', recordInference(deps, 'completion', collapseResponsesStream), async (c) => {
     const body = await readJson(c, createResponseRequest, invalidMessage);
     const history = historyOf(deps, body.previous_response_id);
     const input = inputItems(body.input);
