@@ -104,15 +104,14 @@ describe('OpenAI Responses API through the official openai client', () => {
     expect(JSON.parse(recorded!.response!)).toEqual(ended);
     expect(recorded!.error).toBeUndefined();
 
-    // A prompt the context cannot hold fails after the stream began: an error event, then response.failed.
+    // A prompt the context cannot hold fails before the first event: a status, not a stream, and the record's error.
     const failing = await postJson(runner, '/v1/responses', { ...greedy, input: 'overflow '.repeat(2000), stream: true });
-    expect(failing.status).toBe(200);
-    const sent = await failing.text();
-    const failed = JSON.parse(sent.split('\n').filter((line) => line.startsWith('data: ')).at(-1)!.slice('data: '.length)) as OpenAI.Responses.ResponseFailedEvent;
-    expect(failed).toMatchObject({ type: 'response.failed', response: { status: 'failed', error: { code: 'context_length_exceeded' } } });
+    expect(failing.status).toBe(400);
+    const body = (await failing.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('context_length_exceeded');
     const failedRecord = (await records()).find((record) => record.request.includes('overflow'));
     expect(failedRecord!.response).toBeUndefined();
-    expect(JSON.parse(failedRecord!.error!)).toMatchObject({ status_code: 400, message: failed.response.error!.message, type: 'context_length_exceeded' });
+    expect(JSON.parse(failedRecord!.error!)).toEqual(body);
   });
 
   it("builds the same final response with the SDK's stream helper", async () => {

@@ -58,48 +58,47 @@ describe('tool calling and log probabilities through the official openai client'
     await runner[Symbol.asyncDispose]();
   });
 
+  const choices = [
+    ['a named function', { type: 'function', function: { name: 'get_weather' } }, ['get_weather']],
+    ['required', 'required', ['get_weather', 'get_time']],
+  ] as const;
   for (const model of ['ai/tiny-tools', 'ai/tiny-chatml']) {
-    it(`forces a named function whose arguments match its schema (${model})`, async () => {
-      const completion = await client.chat.completions.create({
+    for (const [what, toolChoice, names] of choices) {
+      const request = {
         model,
-        messages: [{ role: 'user', content: 'Weather in Oslo?' }],
+        messages: [{ role: 'user' as const, content: 'Weather in Oslo?' }],
         tools,
-        tool_choice: { type: 'function', function: { name: 'get_weather' } },
+        tool_choice: toolChoice as OpenAI.Chat.ChatCompletionToolChoiceOption,
         // A random-weight model never closes a list of calls on its own; one call makes it finish.
         parallel_tool_calls: false,
         max_tokens: 200,
         seed: 3,
-      });
-      const choice = completion.choices[0]!;
-      expect(choice.finish_reason).toBe('tool_calls');
-      expect(choice.message.content).toBeNull();
-      expect(choice.message.tool_calls).toHaveLength(1);
-      expectValidCall(choice.message.tool_calls![0] as never, ['get_weather']);
-    });
+      };
 
-    it(`streams a required call: id and name first, then the arguments (${model})`, async () => {
-      const stream = await client.chat.completions.create({
-        model,
-        messages: [{ role: 'user', content: 'What time is it?' }],
-        tools,
-        tool_choice: 'required',
-        parallel_tool_calls: false,
-        max_tokens: 200,
-        seed: 5,
-        stream: true,
+      it(`forces ${what} whose arguments match its schema (${model})`, async () => {
+        const completion = await client.chat.completions.create(request);
+        const choice = completion.choices[0]!;
+        expect(choice.finish_reason).toBe('tool_calls');
+        expect(choice.message.content).toBeNull();
+        expect(choice.message.tool_calls).toHaveLength(1);
+        expectValidCall(choice.message.tool_calls![0] as never, [...names]);
       });
-      const deltas: OpenAI.Chat.Completions.ChatCompletionChunk.Choice.Delta.ToolCall[] = [];
-      let finish: string | null = null;
-      for await (const chunk of stream) {
-        deltas.push(...(chunk.choices[0]?.delta.tool_calls ?? []));
-        finish = chunk.choices[0]?.finish_reason ?? finish;
-      }
-      expect(finish).toBe('tool_calls');
-      expect(deltas[0]?.id).toMatch(/^call_/);
-      expect(deltas[0]?.function?.name).toBeTruthy();
-      const args = deltas.filter((delta) => delta.index === 0).map((delta) => delta.function?.arguments ?? '').join('');
-      expectValidCall({ id: deltas[0]!.id!, function: { name: deltas[0]!.function!.name!, arguments: args } }, ['get_weather', 'get_time']);
-    });
+
+      it(`streams ${what}: id and name first, then the arguments (${model})`, async () => {
+        const stream = await client.chat.completions.create({ ...request, seed: 5, stream: true });
+        const deltas: OpenAI.Chat.Completions.ChatCompletionChunk.Choice.Delta.ToolCall[] = [];
+        let finish: string | null = null;
+        for await (const chunk of stream) {
+          deltas.push(...(chunk.choices[0]?.delta.tool_calls ?? []));
+          finish = chunk.choices[0]?.finish_reason ?? finish;
+        }
+        expect(finish).toBe('tool_calls');
+        expect(deltas[0]?.id).toMatch(/^call_/);
+        expect(deltas[0]?.function).toEqual({ name: expect.any(String), arguments: '' });
+        const args = deltas.filter((delta) => delta.index === 0).map((delta) => delta.function?.arguments ?? '').join('');
+        expectValidCall({ id: deltas[0]!.id!, function: { name: deltas[0]!.function!.name!, arguments: args } }, [...names]);
+      });
+    }
   }
 
   it('gives text for tool_choice none', async () => {
@@ -125,20 +124,15 @@ describe('tool calling and log probabilities through the official openai client'
       max_tokens: 200,
     });
     const call = first.choices[0]!.message.tool_calls![0]!;
-    const second = await client.chat.completions.create({
-      model: 'ai/tiny-tools',
-      messages: [
-        { role: 'user', content: 'Weather in Lima?' },
-        first.choices[0]!.message,
-        { role: 'tool', tool_call_id: call.id, content: '{"temperature": 19}' },
-      ],
-      tools,
-      max_tokens: 8,
-      ignore_eos: true,
-    } as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming);
-    expect(second.choices[0]?.finish_reason).toBe('length');
-    // The second prompt holds the first answer's call and the tool's result, so it is longer than the first prompt by at least them.
-    expect(second.usage!.prompt_tokens).toBeGreaterThan(first.usage!.prompt_tokens + 10);
+    const history = [{ role: 'user' as const, content: 'Weather in Lima?' }, first.choices[0]!.message];
+    const followUp = (messages: OpenAI.Chat.ChatCompletionMessageParam[]) =>
+      client.chat.completions.create({ model: 'ai/tiny-tools', messages, tools, max_tokens: 8, ignore_eos: true } as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming);
+    const withResult = await followUp([...history, { role: 'tool', tool_call_id: call.id, content: '{"temperature": 19}' }]);
+    const withoutResult = await followUp(history);
+    expect(withResult.choices[0]?.finish_reason).toBe('length');
+    // The template renders the call in both; the tool's result only in the first.
+    expect(withResult.usage!.prompt_tokens).toBeGreaterThan(withoutResult.usage!.prompt_tokens + 10);
+    expect(withoutResult.usage!.prompt_tokens).toBeGreaterThan(first.usage!.prompt_tokens + 10);
   });
 
   it('reports log probabilities that fit their top alternatives, streamed and not', async () => {
@@ -148,7 +142,6 @@ describe('tool calling and log probabilities through the official openai client'
     expect(content).toHaveLength(6);
     for (const token of content) {
       expect(token.logprob).toBeLessThanOrEqual(0);
-      expect(token.bytes).toEqual([...Buffer.from(token.token, 'utf8')]);
       expect(token.top_logprobs).toHaveLength(3);
       const probabilities = token.top_logprobs.map((top) => Math.exp(top.logprob));
       expect(probabilities.reduce((sum, p) => sum + p, 0)).toBeLessThanOrEqual(1 + 1e-4);
@@ -156,13 +149,30 @@ describe('tool calling and log probabilities through the official openai client'
       expect(token.logprob).toBeLessThanOrEqual(token.top_logprobs[0]!.logprob + 1e-6);
     }
     expect(content.map((token) => token.token).join('')).toBe(completion.choices[0]!.message.content);
+    expect(Buffer.from(content.flatMap((token) => token.bytes!)).toString('utf8')).toBe(completion.choices[0]!.message.content);
     const stream = await client.chat.completions.create({ ...request, stream: true } as OpenAI.Chat.ChatCompletionCreateParamsStreaming);
     const streamed: OpenAI.Chat.ChatCompletionTokenLogprob[] = [];
     for await (const chunk of stream) streamed.push(...(chunk.choices[0]?.logprobs?.content ?? []));
     expect(streamed).toEqual(content);
   });
 
-  it('reports logprobs on completions in the legacy shape', async () => {
+  it('gives each token its own bytes, also a token that holds part of a character', async () => {
+    const completion = await client.chat.completions.create({
+      model: 'ai/tiny',
+      messages: [{ role: 'user', content: 'Wave' }],
+      // The grammar makes the answer "é👋": byte-level tokens that split both characters.
+      response_format: { type: 'json_schema', json_schema: { name: 'wave', schema: { enum: ['é👋'] } } },
+      logprobs: true,
+      max_tokens: 20,
+    });
+    const content = completion.choices[0]!.logprobs!.content!;
+    const text = completion.choices[0]!.message.content!;
+    expect(text.trimEnd()).toBe('"é👋"');
+    expect(Buffer.from(content.flatMap((token) => token.bytes!)).toString('utf8')).toBe(text);
+    expect(content.some((token) => token.bytes!.length === 1 && token.bytes![0]! >= 0x80)).toBe(true);
+  });
+
+  it('reports logprobs on completions in the legacy shape, streamed with running text offsets', async () => {
     const completion = await client.completions.create({ model: 'ai/tiny', prompt: 'Once', max_tokens: 5, logprobs: 2, ignore_eos: true, seed: 2 } as OpenAI.CompletionCreateParamsNonStreaming);
     const logprobs = completion.choices[0]!.logprobs!;
     expect(logprobs.tokens).toHaveLength(5);
@@ -170,6 +180,16 @@ describe('tool calling and log probabilities through the official openai client'
     expect(logprobs.top_logprobs!.every((top) => Object.keys(top).length <= 2)).toBe(true);
     expect(logprobs.tokens!.join('')).toBe(completion.choices[0]!.text);
     expect(logprobs.text_offset![0]).toBe(0);
+    const stream = await client.completions.create({ model: 'ai/tiny', prompt: 'Once', max_tokens: 5, logprobs: 2, ignore_eos: true, seed: 2, stream: true } as OpenAI.CompletionCreateParamsStreaming);
+    const offsets: number[] = [];
+    for await (const chunk of stream) offsets.push(...(chunk.choices[0]?.logprobs?.text_offset ?? []));
+    expect(offsets).toEqual(logprobs.text_offset);
+  });
+
+  it('answers a streamed request that fails before its first token with a status, not a 200 stream', async () => {
+    const response = await postJson(runner, '/engines/v1/chat/completions', { model: 'ai/tiny', messages: [{ role: 'user', content: 'word '.repeat(2000) }], stream: true });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('context_length_exceeded');
   });
 
   describe('bad input gets a 400 naming the parameter, and the worker keeps serving', () => {

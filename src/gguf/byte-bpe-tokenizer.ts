@@ -1,3 +1,4 @@
+import { byteToUnicode } from '../shared/gpt2-bytes.js';
 import { COMMON_WORDS } from './common-words.js';
 import type { GgufMetadataEntry } from './gguf-types.js';
 import { boolEntry, i32ArrayEntry, stringArrayEntry, stringEntry, u32Entry } from './metadata-entries.js';
@@ -66,16 +67,4 @@ function generateMerges(known: Set<string>, count: number): string[] {
     );
   }
   return merges;
-}
-
-/** GPT-2's bytes_to_unicode: printable Latin-1 bytes map to themselves, the rest to U+0100 onwards. */
-function byteToUnicode(byte: number): string {
-  if (isPrintableLatin1(byte)) return String.fromCharCode(byte);
-  let rank = 0;
-  for (let earlier = 0; earlier < byte; earlier++) if (!isPrintableLatin1(earlier)) rank++;
-  return String.fromCharCode(256 + rank);
-}
-
-function isPrintableLatin1(byte: number): boolean {
-  return (byte >= 0x21 && byte <= 0x7e) || (byte >= 0xa1 && byte <= 0xac) || (byte >= 0xae && byte <= 0xff);
 }

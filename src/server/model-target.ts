@@ -4,18 +4,21 @@ import { MediaType, layersOfType } from '../store/model-artifact.js';
 import type { ModelStore, StoredModel } from '../store/model-store.js';
 
 /** DMR's wording when an OpenAI route names a model the store does not have. */
-export async function getModelForOpenAI(store: ModelStore, reference: string): Promise<StoredModel> {
+const dmrNotFound = (reference: string) => `error while getting model: get model '${JSON.stringify(reference)}': model not found`;
+
+/** A stored model, or a 404 in the words of the API asking (DMR's by default; Ollama and Anthropic have their own). */
+export async function findModel(store: ModelStore, reference: string, notFound: (reference: string) => string = dmrNotFound): Promise<StoredModel> {
   try {
     return await store.get(reference);
   } catch (error) {
     if (!isRunnerError(error, 'not_found')) throw error;
-    throw new RunnerError('not_found', `error while getting model: get model '${JSON.stringify(reference)}': model not found`, { param: 'model' });
+    throw new RunnerError('not_found', notFound(reference), { param: 'model' });
   }
 }
 
 /** What the scheduler needs to run a stored model: its bundle files and sizing facts. */
 export async function resolveModelTarget(store: ModelStore, reference: string): Promise<ModelTarget> {
-  const model = await getModelForOpenAI(store, reference);
+  const model = await findModel(store, reference);
   const bundle = await store.bundle(model);
   const { config } = model.configFile;
   return {

@@ -4,6 +4,9 @@ import { RunnerError } from '../shared/errors.js';
 
 export const MAX_JSON_BODY_BYTES = 10 * 1024 * 1024;
 
+/** How the inference APIs (OpenAI's, Ollama's, Anthropic's) open a refusal of a body: as llama-server words it. */
+export const INVALID_REQUEST = { invalidMessage: 'invalid request' };
+
 async function readLimited(body: ReadableStream<Uint8Array> | null, limit: number): Promise<Buffer> {
   if (!body) return Buffer.alloc(0);
   const chunks: Uint8Array[] = [];

@@ -27,12 +27,23 @@ export function renderError(error: RunnerError, style: ErrorStyle): Response {
       headers: { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' },
     });
   }
-  if (style === 'ollama') return Response.json(ollamaErrorBody(error), { status });
-  return Response.json(style === 'anthropic' ? anthropicErrorBody(error) : openAIErrorBody(error), { status });
+  return Response.json(errorBody(error, style), { status });
+}
+
+/** An error in a JSON API's own shape: the body of its error response, or of a stream's last frame. */
+export function errorBody(error: RunnerError, style: Exclude<ErrorStyle, 'text'>): object {
+  switch (style) {
+    case 'ollama':
+      return ollamaErrorBody(error);
+    case 'anthropic':
+      return anthropicErrorBody(error);
+    case 'openai':
+      return openAIErrorBody(error);
+  }
 }
 
 /** Ollama's error object; also a line of an NDJSON stream when a failure comes after the first byte. */
-export function ollamaErrorBody(error: RunnerError): { error: string } {
+function ollamaErrorBody(error: RunnerError): { error: string } {
   return { error: error.message };
 }
 
@@ -67,7 +78,7 @@ const anthropicTypes: Partial<Record<ErrorCode, string>> = {
 };
 
 /** Anthropic's error object; also the `error` event of a stream that fails after the first byte. */
-export function anthropicErrorBody(error: RunnerError): { type: 'error'; error: { type: string; message: string } } {
+function anthropicErrorBody(error: RunnerError): { type: 'error'; error: { type: string; message: string } } {
   const fallback = error.status >= 500 ? 'api_error' : 'invalid_request_error';
   return { type: 'error', error: { type: anthropicTypes[error.code] ?? fallback, message: error.message } };
 }

@@ -91,6 +91,17 @@ describe('ChatPrompt on real models\' templates (copied from llama.cpp: test/fix
     expect(text).toContain('<start_of_turn>user\nBe brief.\n\nHi<end_of_turn>');
   });
 
+  it('gives Mistral templates nine-character ids for ids other APIs made, the same for a call and its result', async () => {
+    const prompt = new ChatPrompt(model, await readFile(join(fixtures, 'mistralai-Mistral-Nemo-Instruct-2407.jinja'), 'utf8'));
+    for (const id of ['toolu_01A09q90qw90lq917835lq9', 'call_0_0']) {
+      const text = model.detokenize(prompt.tokenize(history(id), [described]), true);
+      const ids = [...text.matchAll(/"(?:id|call_id)": ?"([^"]+)"/g)].map((match) => match[1]);
+      expect(ids.length).toBeGreaterThanOrEqual(2);
+      expect(new Set(ids).size).toBe(1);
+      expect(ids[0]).toMatch(/^[a-zA-Z0-9]{9}$/);
+    }
+  });
+
   for (const [name, family, id] of cases) {
     it(`renders tools, a call and its result with ${name} (${family})`, async () => {
       const prompt = new ChatPrompt(model, await readFile(join(fixtures, `${name}.jinja`), 'utf8'));

@@ -113,7 +113,7 @@ export async function* generateText(
       }
       generated.push(token);
       const sampled = probabilities.shift();
-      if (sampled) yield { logprob: tokenLogprob(resources.model, token, sampled, topLogprobs) };
+      if (sampled) yield { logprob: tokenLogprob(resources.model, token, sampled, topLogprobs, [generated.at(-2) ?? prompt.at(-1)!]) };
       const { emit, stop } = stops.push(endOfGeneration ? '' : detokenizer.push(token));
       const text = content(emit);
       if (text) yield { delta: text };

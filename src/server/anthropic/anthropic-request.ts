@@ -1,6 +1,6 @@
 import type { GenerationRequest } from '../../engine/engine.js';
 import { RunnerError } from '../../shared/errors.js';
-import { chatGeneration, type ChatInput, type ChatTurn, type ToolChoice } from '../generation/chat-generation.js';
+import { chatGeneration, samplingOf, type ChatInput, type ChatTurn, type ToolChoice } from '../generation/chat-generation.js';
 import type { AnthropicMessage, CountTokensRequest, MessagesRequest } from './anthropic-schemas.js';
 
 /** Text blocks are paragraphs; joined without a separator, two blocks would run into one sentence. */
@@ -44,7 +44,9 @@ function turnsOf(message: AnthropicMessage, index: number, toolNames: Map<string
         param: `messages.${index}.content`,
       });
     }
-    turns.push({ role: 'tool', content: blockText(block.content), toolCallId: block.tool_use_id, name });
+    // A failed tool says so, or the model would read its error message as a result.
+    const text = blockText(block.content);
+    turns.push({ role: 'tool', content: block.is_error ? `Error: ${text}` : text, toolCallId: block.tool_use_id, name });
   }
   if (texts.length > 0 || turns.length === 0) turns.push({ role, content: joinTexts(texts) });
   return turns;
@@ -79,7 +81,7 @@ export function anthropicChatInput(body: CountTokensRequest): ChatInput {
 
 export function messagesGeneration(body: MessagesRequest): GenerationRequest {
   return chatGeneration(anthropicChatInput(body), {
-    sampling: { temperature: body.temperature, topP: body.top_p, topK: body.top_k },
+    sampling: samplingOf(body),
     maxTokens: body.max_tokens,
     stop: body.stop_sequences ?? [],
   });

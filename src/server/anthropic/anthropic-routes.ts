@@ -1,48 +1,39 @@
 import { Hono } from 'hono';
-import { isRunnerError, RunnerError } from '../../shared/errors.js';
 import type { ModelStore } from '../../store/model-store.js';
 import { collectGeneration } from '../generation/collect-generation.js';
-import { serveOnEngine } from '../generation/serve-on-engine.js';
+import { serveOnEngine, type InferenceDeps } from '../generation/serve-on-engine.js';
+import { started } from '../generation/started.js';
+import { streamResponse } from '../stream-response.js';
 import { collapseAnthropicStream } from '../observability/collapse-anthropic-stream.js';
 import { recordInference } from '../observability/record-inference.js';
-import type { InferenceRouteDeps } from '../openai/inference-routes.js';
-import { readJson } from '../read-json.js';
+import { findModel } from '../model-target.js';
+import { INVALID_REQUEST, readJson } from '../read-json.js';
 import type { ServerEnv } from '../server-env.js';
 import { messageBody, messageEvents, messageMeta } from './anthropic-bodies.js';
 import { countTokensGeneration, messagesGeneration } from './anthropic-request.js';
-import { anthropicSse } from './anthropic-sse.js';
 import { countTokensRequest, messagesRequest } from './anthropic-schemas.js';
 
-const invalidMessage = { invalidMessage: 'invalid request' };
-
 /** DMR's Anthropic handler checks the model itself, with its own wording, before anything runs. */
-async function requireModel(store: ModelStore, model: string): Promise<void> {
-  try {
-    await store.get(model);
-  } catch (error) {
-    if (isRunnerError(error, 'not_found')) throw new RunnerError('not_found', `Model not found: ${model}`, { param: 'model' });
-    throw error;
-  }
-}
+const requireModel = (store: ModelStore, model: string) => findModel(store, model, (reference) => `Model not found: ${reference}`);
 
 /** Anthropic's Messages API; one definition, mounted at `/anthropic` and under every engine prefix. */
-export function anthropicRoutes(deps: InferenceRouteDeps): Hono<ServerEnv> {
+export function anthropicRoutes(deps: InferenceDeps): Hono<ServerEnv> {
   const app = new Hono<ServerEnv>();
 
   app.post('/v1/messages', recordInference(deps, 'completion', collapseAnthropicStream), async (c) => {
-    const body = await readJson(c, messagesRequest, invalidMessage);
+    const body = await readJson(c, messagesRequest, INVALID_REQUEST);
     const request = messagesGeneration(body);
     await requireModel(deps.store, body.model);
     return serveOnEngine(c, deps, body.model, 'completion', async (engine, signal) => {
       const meta = messageMeta(body.model);
-      const events = engine.generate(request, signal);
-      if (body.stream) return anthropicSse(messageEvents(meta, events), deps.logger);
+      const events = await started(engine.generate(request, signal));
+      if (body.stream) return streamResponse(messageEvents(meta, events), 'named-sse', { log: deps.logger, style: 'anthropic' });
       return c.json(messageBody(meta, await collectGeneration(events)));
     });
   });
 
   app.post('/v1/messages/count_tokens', recordInference(deps, 'completion', collapseAnthropicStream), async (c) => {
-    const body = await readJson(c, countTokensRequest, invalidMessage);
+    const body = await readJson(c, countTokensRequest, INVALID_REQUEST);
     const request = countTokensGeneration(body);
     await requireModel(deps.store, body.model);
     return serveOnEngine(c, deps, body.model, 'completion', async (engine, signal) => {

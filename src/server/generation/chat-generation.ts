@@ -50,6 +50,34 @@ export interface GenerationOptions {
   jsonObject?: boolean | undefined;
 }
 
+/** The sampling fields the APIs share, under the snake_case names all of them use. */
+export interface SamplingFields {
+  temperature?: number | null | undefined;
+  top_p?: number | null | undefined;
+  top_k?: number | null | undefined;
+  min_p?: number | null | undefined;
+  seed?: number | null | undefined;
+  presence_penalty?: number | null | undefined;
+  frequency_penalty?: number | null | undefined;
+}
+
+export function samplingOf(fields: SamplingFields): SamplingInput {
+  return {
+    temperature: fields.temperature ?? undefined,
+    topP: fields.top_p ?? undefined,
+    topK: fields.top_k ?? undefined,
+    minP: fields.min_p ?? undefined,
+    seed: fields.seed ?? undefined,
+    presencePenalty: fields.presence_penalty ?? undefined,
+    frequencyPenalty: fields.frequency_penalty ?? undefined,
+  };
+}
+
+/** Function tools in the `{type, function: {name, description, parameters}}` shape OpenAI and Ollama share. */
+export function functionTools(tools: readonly { function: { name: string; description?: string | undefined; parameters?: unknown } }[] | null | undefined): ToolDefinition[] {
+  return (tools ?? []).map((tool) => ({ name: tool.function.name, description: tool.function.description ?? '', parameters: tool.function.parameters }));
+}
+
 /** OpenAI's rule for function names. */
 const TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
 
@@ -93,6 +121,11 @@ function checkTools(tools: readonly ToolDefinition[], choice: ToolChoice): void 
   if (typeof choice === 'object' && !names.has(choice.name)) {
     throw new RunnerError('invalid_request', `tool_choice names function ${choice.name}, which is not in tools`, { param: 'tool_choice' });
   }
+}
+
+/** The engine request for a raw-text prompt, tokenized as it is (completions, Ollama's raw generate). */
+export function textGeneration(prompt: string, options: GenerationOptions): GenerationRequest {
+  return { ...generationBase(options), text: prompt };
 }
 
 /** A tool turn must answer a call an earlier assistant turn made. */

@@ -35,14 +35,22 @@ function emptyGenerated(): Generated {
   return { text: '', toolCalls: [], logprobs: [], finishReason: 'length', usage: NO_USAGE };
 }
 
-/** Gathers every run's answer, by run index, consuming the runs to their end. */
+/**
+ * Gathers every run's answer, by run index, consuming the runs to their end. Token logprobs count
+ * once the text they made is given as content; those of text that never is (a tool call, a stop
+ * string) are left out, as a stream leaves them out.
+ */
 export async function collectRuns(runs: AsyncIterable<{ index: number; event: GenerationEvent }>): Promise<Generated[]> {
   const results: Generated[] = [];
+  const pending: TokenLogprob[][] = [];
   for await (const { index, event } of runs) {
     const result = (results[index] ??= emptyGenerated());
-    if ('delta' in event) result.text += event.delta;
-    else if ('toolCall' in event) result.toolCalls.push(event.toolCall);
-    else if ('logprob' in event) result.logprobs.push(event.logprob);
+    const held = (pending[index] ??= []);
+    if ('delta' in event) {
+      result.text += event.delta;
+      result.logprobs.push(...held.splice(0));
+    } else if ('toolCall' in event) result.toolCalls.push(event.toolCall);
+    else if ('logprob' in event) held.push(event.logprob);
     else {
       result.finishReason = event.finish.reason;
       result.stopSequence = event.finish.stopSequence;

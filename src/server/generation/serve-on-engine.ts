@@ -5,13 +5,21 @@ import type { ModelStore } from '../../store/model-store.js';
 import { leasedResponse } from '../leased-response.js';
 import { resolveModelTarget } from '../model-target.js';
 import { meteredEngine } from '../observability/metered-engine.js';
+import type { RequestRecords } from '../observability/request-records.js';
 import type { RunnerMetrics } from '../observability/runner-metrics.js';
+import type { Logger } from '../../shared/logger.js';
 import type { ServerEnv } from '../server-env.js';
 
 export interface ServeDeps {
   store: ModelStore;
   scheduler: Scheduler;
   metrics: RunnerMetrics;
+}
+
+/** What every API's inference routes are given: serving, logging, and recording (`/engines/requests`). */
+export interface InferenceDeps extends ServeDeps {
+  logger: Logger;
+  records: RequestRecords;
 }
 
 export type Respond = (engine: Engine, signal: AbortSignal) => Promise<Response>;

@@ -1,16 +1,15 @@
 import { Hono, type Context } from 'hono';
 import type { Engine, EmbeddingResult } from '../../engine/engine.js';
-import { serveOnEngine } from '../generation/serve-on-engine.js';
+import { serveOnEngine, type InferenceDeps } from '../generation/serve-on-engine.js';
 import { collapseOllamaStream } from '../observability/collapse-ollama-stream.js';
 import { recordInference } from '../observability/record-inference.js';
-import { readJson } from '../read-json.js';
+import { INVALID_REQUEST, readJson } from '../read-json.js';
 import type { ServerEnv } from '../server-env.js';
 import { configureRunner } from './configure-runner.js';
-import { findModel } from './find-model.js';
+import { findOllamaModel } from './find-model.js';
 import { GenerationTimer } from './generation-timer.js';
-import type { OllamaInferenceDeps } from './ollama-inference-routes.js';
 import { modelName, requestedConfig } from './ollama-request.js';
-import { embedRequest, invalidBody, legacyEmbeddingsRequest } from './ollama-schemas.js';
+import { embedRequest, legacyEmbeddingsRequest } from './ollama-schemas.js';
 import { truncatedToContext } from './truncate-input.js';
 
 /** Ollama's `dimensions`: the first n values, scaled back to unit length as the full vector was. */
@@ -41,7 +40,7 @@ async function fitted(engine: Engine, inputs: string[], truncate: boolean): Prom
 /** Embeds on the model's embedding worker; no inputs only load it, as Ollama does. */
 async function serveEmbedding(
   c: Context<ServerEnv>,
-  deps: OllamaInferenceDeps,
+  deps: InferenceDeps,
   timer: GenerationTimer,
   body: EmbedBody,
   inputs: string[],
@@ -49,7 +48,7 @@ async function serveEmbedding(
   answer: (result: EmbeddingResult, name: string) => object,
 ) {
   const name = modelName(body);
-  const model = await findModel(deps.store, name);
+  const model = await findOllamaModel(deps.store, name);
   await configureRunner(deps, { id: model.id, name }, 'embedding', requestedConfig(body));
   return serveOnEngine(c, deps, name, 'embedding', async (engine, signal) => {
     timer.served();
@@ -59,12 +58,12 @@ async function serveEmbedding(
 }
 
 /** `/api/embed` and the legacy `/api/embeddings` that older clients still call. */
-export function ollamaEmbeddingRoutes(deps: OllamaInferenceDeps): Hono<ServerEnv> {
+export function ollamaEmbeddingRoutes(deps: InferenceDeps): Hono<ServerEnv> {
   const app = new Hono<ServerEnv>();
 
   app.post('/api/embed', recordInference(deps, 'embedding', collapseOllamaStream), async (c) => {
     const timer = new GenerationTimer(performance.now());
-    const body = await readJson(c, embedRequest, invalidBody);
+    const body = await readJson(c, embedRequest, INVALID_REQUEST);
     const inputs = body.input === undefined ? [] : typeof body.input === 'string' ? [body.input] : body.input;
     return serveEmbedding(c, deps, timer, body, inputs, body.truncate ?? true, ({ vectors, promptTokens }, name) => ({
       model: name,
@@ -76,7 +75,7 @@ export function ollamaEmbeddingRoutes(deps: OllamaInferenceDeps): Hono<ServerEnv
 
   app.post('/api/embeddings', recordInference(deps, 'embedding', collapseOllamaStream), async (c) => {
     const timer = new GenerationTimer(performance.now());
-    const body = await readJson(c, legacyEmbeddingsRequest, invalidBody);
+    const body = await readJson(c, legacyEmbeddingsRequest, INVALID_REQUEST);
     return serveEmbedding(c, deps, timer, body, body.prompt ? [body.prompt] : [], false, ({ vectors }) => ({ embedding: vectors[0] ?? [] }));
   });
 

@@ -1,33 +1,23 @@
 import { Hono, type Context, type Handler } from 'hono';
 import type { z } from 'zod';
 import type { GenerationRequest } from '../../engine/engine.js';
-import type { Scheduler } from '../../scheduler/scheduler.js';
 import { RunnerError } from '../../shared/errors.js';
-import type { Logger } from '../../shared/logger.js';
-import type { ModelStore, StoredModel } from '../../store/model-store.js';
-import { serveOnEngine } from '../generation/serve-on-engine.js';
+import type { StoredModel } from '../../store/model-store.js';
+import { serveOnEngine, type InferenceDeps } from '../generation/serve-on-engine.js';
+import { started } from '../generation/started.js';
+import { streamResponse } from '../stream-response.js';
 import { resolveModelTarget } from '../model-target.js';
 import { collapseOllamaStream } from '../observability/collapse-ollama-stream.js';
 import { recordInference } from '../observability/record-inference.js';
-import type { RequestRecords } from '../observability/request-records.js';
-import type { RunnerMetrics } from '../observability/runner-metrics.js';
-import { readJson } from '../read-json.js';
+import { INVALID_REQUEST, readJson } from '../read-json.js';
 import type { ServerEnv } from '../server-env.js';
 import { configureRunner } from './configure-runner.js';
-import { findModel } from './find-model.js';
+import { findOllamaModel } from './find-model.js';
 import { GenerationTimer } from './generation-timer.js';
-import { ndjsonResponse } from './ndjson-response.js';
 import { EMPTY_PIECE, chatObject, collectedObject, generateObject, streamedObjects, type RenderPiece } from './ollama-bodies.js';
 import { chatRequestOf, generateRequestOf, modelName, requestedConfig } from './ollama-request.js';
-import { chatRequest, generateRequest, invalidBody, type OllamaChatRequest, type OllamaGenerateRequest } from './ollama-schemas.js';
+import { chatRequest, generateRequest, type OllamaChatRequest, type OllamaGenerateRequest } from './ollama-schemas.js';
 
-export interface OllamaInferenceDeps {
-  store: ModelStore;
-  scheduler: Scheduler;
-  logger: Logger;
-  records: RequestRecords;
-  metrics: RunnerMetrics;
-}
 
 type GenerationBody = Parameters<typeof requestedConfig>[0] & {
   model?: string | undefined;
@@ -48,11 +38,11 @@ function refuseThinking(think: GenerationBody['think']): void {
 }
 
 /** The answer on the model's engine: Ollama's stream (the default) or one object. */
-function serveGeneration(c: Context<ServerEnv>, deps: OllamaInferenceDeps, name: string, request: GenerationRequest, stream: boolean, timer: GenerationTimer, render: RenderPiece) {
+function serveGeneration(c: Context<ServerEnv>, deps: InferenceDeps, name: string, request: GenerationRequest, stream: boolean, timer: GenerationTimer, render: RenderPiece) {
   return serveOnEngine(c, deps, name, 'completion', async (engine, signal) => {
     timer.served();
-    const events = engine.generate(request, signal);
-    if (stream) return ndjsonResponse(streamedObjects(events, timer, render), deps.logger);
+    const events = await started(engine.generate(request, signal));
+    if (stream) return streamResponse(streamedObjects(events, timer, render), 'ndjson', { log: deps.logger, style: 'ollama' });
     return c.json(await collectedObject(events, timer, render));
   });
 }
@@ -61,7 +51,7 @@ function serveGeneration(c: Context<ServerEnv>, deps: OllamaInferenceDeps, name:
  * Ollama's way to load or unload a model: a chat without messages or an empty prompt loads it
  * (`done_reason` "load"), and unloads it with a keep_alive of 0 ("unload").
  */
-async function loadOrUnload(c: Context<ServerEnv>, deps: OllamaInferenceDeps, model: StoredModel, name: string, body: GenerationBody, render: RenderPiece) {
+async function loadOrUnload(c: Context<ServerEnv>, deps: InferenceDeps, model: StoredModel, name: string, body: GenerationBody, render: RenderPiece) {
   const config = requestedConfig(body);
   if (config.keepAliveMs === 0) {
     await deps.scheduler.unload((id) => id === model.id);
@@ -77,17 +67,17 @@ async function loadOrUnload(c: Context<ServerEnv>, deps: OllamaInferenceDeps, mo
  * engine's request (none when there is nothing to answer: load or unload), and their objects.
  */
 function generationHandler<S extends z.ZodType<GenerationBody>>(
-  deps: OllamaInferenceDeps,
+  deps: InferenceDeps,
   schema: S,
   renderFor: (name: string) => RenderPiece,
   requestOf: (body: z.infer<S>) => GenerationRequest | undefined,
 ): Handler<ServerEnv> {
   return async (c) => {
     const timer = new GenerationTimer(performance.now());
-    const body = await readJson(c, schema, invalidBody);
+    const body = await readJson(c, schema, INVALID_REQUEST);
     refuseThinking(body.think);
     const name = modelName(body);
-    const model = await findModel(deps.store, name);
+    const model = await findOllamaModel(deps.store, name);
     const render = renderFor(name);
     const request = requestOf(body);
     if (!request) return loadOrUnload(c, deps, model, name, body, render);
@@ -97,7 +87,7 @@ function generationHandler<S extends z.ZodType<GenerationBody>>(
 }
 
 /** `/api/chat` and `/api/generate`, over the one generation path every API shares. */
-export function ollamaInferenceRoutes(deps: OllamaInferenceDeps): Hono<ServerEnv> {
+export function ollamaInferenceRoutes(deps: InferenceDeps): Hono<ServerEnv> {
   const app = new Hono<ServerEnv>();
   const chat = (body: OllamaChatRequest) => (body.messages?.length ? chatRequestOf(body) : undefined);
   const generate = (body: OllamaGenerateRequest) => (body.prompt || body.images?.length ? generateRequestOf(body, body.prompt ?? '') : undefined);

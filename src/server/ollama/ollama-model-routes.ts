@@ -3,14 +3,15 @@ import type { ModelDistribution } from '../../distribution/model-distribution.js
 import type { Scheduler } from '../../scheduler/scheduler.js';
 import type { Logger } from '../../shared/logger.js';
 import type { ModelStore } from '../../store/model-store.js';
-import { readJson } from '../read-json.js';
+import { INVALID_REQUEST, readJson } from '../read-json.js';
 import type { ServerEnv } from '../server-env.js';
-import { findModel } from './find-model.js';
-import { ndjsonResponse } from './ndjson-response.js';
+import { findOllamaModel } from './find-model.js';
+import { started } from '../generation/started.js';
+import { streamResponse } from '../stream-response.js';
 import { psEntry, showBody, tagEntries } from './ollama-models.js';
 import { finalPullStatus, pullStatuses } from './ollama-pull.js';
 import { modelName } from './ollama-request.js';
-import { invalidBody, modelRequest, pullRequest } from './ollama-schemas.js';
+import { modelRequest, pullRequest } from './ollama-schemas.js';
 
 export interface OllamaModelDeps {
   store: ModelStore;
@@ -37,22 +38,22 @@ export function ollamaModelRoutes(deps: OllamaModelDeps): Hono<ServerEnv> {
   });
 
   app.post('/api/show', async (c) => {
-    const body = await readJson(c, modelRequest, invalidBody);
-    return c.json(showBody(await findModel(store, modelName(body))));
+    const body = await readJson(c, modelRequest, INVALID_REQUEST);
+    return c.json(showBody(await findOllamaModel(store, modelName(body))));
   });
 
   app.post('/api/pull', async (c) => {
-    const body = await readJson(c, pullRequest, invalidBody);
+    const body = await readJson(c, pullRequest, INVALID_REQUEST);
     const messages = await distribution.pull(modelName(body), undefined, c.req.raw.signal);
-    if (body.stream ?? true) return ndjsonResponse(pullStatuses(messages), deps.logger);
+    if (body.stream ?? true) return streamResponse(await started(pullStatuses(messages)), 'ndjson', { log: deps.logger, style: 'ollama' });
     const status = await finalPullStatus(messages);
     return c.json(status, status.error === undefined ? 200 : 500);
   });
 
   // Unloaded first, so that nothing serves a model whose files are going.
   app.delete('/api/delete', async (c) => {
-    const name = modelName(await readJson(c, modelRequest, invalidBody));
-    const model = await findModel(store, name);
+    const name = modelName(await readJson(c, modelRequest, INVALID_REQUEST));
+    const model = await findOllamaModel(store, name);
     await scheduler.unload((id) => id === model.id);
     await store.delete(name, false);
     return c.json({});

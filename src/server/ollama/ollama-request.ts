@@ -2,7 +2,7 @@ import type { GenerationRequest, ToolCall } from '../../engine/engine.js';
 import { parseKeepAlive } from '../../scheduler/go-duration.js';
 import type { RunnerConfig } from '../../scheduler/scheduler-types.js';
 import { RunnerError } from '../../shared/errors.js';
-import { chatGeneration, generationBase, type ChatInput, type ChatTurn, type GenerationOptions } from '../generation/chat-generation.js';
+import { chatGeneration, functionTools, samplingOf, textGeneration, type ChatInput, type ChatTurn, type GenerationOptions } from '../generation/chat-generation.js';
 import type { OllamaChatRequest, OllamaGenerateRequest, OllamaMessage, OllamaOptions } from './ollama-schemas.js';
 
 /** The model a request names: `name` wins over `model`, as DMR reads them. */
@@ -47,15 +47,7 @@ function formatOptions(format: OllamaChatRequest['format']): Pick<GenerationOpti
 export function generationOptions(body: Pick<OllamaChatRequest, 'options' | 'format'>): GenerationOptions {
   const options = body.options ?? {};
   return {
-    sampling: {
-      temperature: options.temperature,
-      topP: options.top_p,
-      topK: options.top_k,
-      minP: options.min_p,
-      seed: options.seed,
-      presencePenalty: options.presence_penalty,
-      frequencyPenalty: options.frequency_penalty,
-    },
+    sampling: samplingOf(options),
     maxTokens: options.num_predict !== undefined && options.num_predict > 0 ? options.num_predict : undefined,
     stop: options.stop ?? [],
     ...formatOptions(body.format),
@@ -103,7 +95,7 @@ export function chatTurns(messages: readonly OllamaMessage[]): ChatTurn[] {
 export function chatRequestOf(body: OllamaChatRequest): GenerationRequest {
   const input: ChatInput = {
     messages: chatTurns(body.messages ?? []),
-    tools: (body.tools ?? []).map((tool) => ({ name: tool.function.name, description: tool.function.description ?? '', parameters: tool.function.parameters })),
+    tools: functionTools(body.tools),
     toolChoice: 'auto',
     parallelToolCalls: true,
   };
@@ -116,7 +108,7 @@ export function generateRequestOf(body: OllamaGenerateRequest, prompt: string): 
   if (body.suffix) throw new RunnerError('invalid_request', 'suffix is not supported: this runner does not fill in the middle', { param: 'suffix' });
   if (body.template) throw new RunnerError('invalid_request', "template is not supported: this runner renders the model's own chat template", { param: 'template' });
   const options = generationOptions(body);
-  if (body.raw) return { ...generationBase(options), text: prompt };
+  if (body.raw) return textGeneration(prompt, options);
   const messages: ChatTurn[] = body.system ? [{ role: 'system', content: body.system }] : [];
   messages.push({ role: 'user', content: prompt });
   return chatGeneration({ messages, tools: [], toolChoice: 'auto', parallelToolCalls: true }, options);

@@ -7,7 +7,6 @@ import { z } from 'zod';
  */
 
 /** How readJson words a body that is not JSON or not of these shapes. */
-export const invalidBody = { invalidMessage: 'invalid request' };
 
 /** Ollama's keep_alive: a duration ("5m", "1h30m", "-1") or a number of seconds. */
 const keepAlive = z.union([z.string(), z.number()]).optional();

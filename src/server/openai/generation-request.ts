@@ -1,21 +1,13 @@
 import type { GenerationRequest } from '../../engine/engine.js';
 import { RunnerError } from '../../shared/errors.js';
-import { chatGeneration, generationBase, type ChatTurn, type GenerationOptions, type ToolChoice } from '../generation/chat-generation.js';
+import { chatGeneration, functionTools, samplingOf, textGeneration, type ChatTurn, type GenerationOptions, type ToolChoice } from '../generation/chat-generation.js';
 import type { ChatCompletionRequest, CompletionRequest } from './openai-schemas.js';
 
 type Common = Pick<CompletionRequest, 'temperature' | 'top_p' | 'top_k' | 'min_p' | 'seed' | 'presence_penalty' | 'frequency_penalty' | 'stop' | 'ignore_eos'>;
 
 function options(body: Common, maxTokens: number | undefined): GenerationOptions {
   return {
-    sampling: {
-      temperature: body.temperature,
-      topP: body.top_p,
-      topK: body.top_k,
-      minP: body.min_p,
-      seed: body.seed,
-      presencePenalty: body.presence_penalty,
-      frequencyPenalty: body.frequency_penalty,
-    },
+    sampling: samplingOf(body),
     maxTokens,
     stop: body.stop === undefined ? [] : typeof body.stop === 'string' ? [body.stop] : body.stop,
     ignoreEos: body.ignore_eos,
@@ -53,7 +45,7 @@ export function chatGenerationRequest(body: ChatCompletionRequest): GenerationRe
   return chatGeneration(
     {
       messages: body.messages.map(chatTurn),
-      tools: (body.tools ?? []).map((tool) => ({ name: tool.function.name, description: tool.function.description ?? '', parameters: tool.function.parameters })),
+      tools: functionTools(body.tools),
       toolChoice: toolChoice(body.tool_choice),
       parallelToolCalls: body.parallel_tool_calls ?? true,
     },
@@ -69,5 +61,5 @@ export function chatGenerationRequest(body: ChatCompletionRequest): GenerationRe
 
 export function completionGenerationRequest(body: CompletionRequest, prompt: string): GenerationRequest {
   const logprobs = body.logprobs ?? undefined;
-  return { ...generationBase({ ...options(body, body.max_tokens), logprobs: logprobs !== undefined, topLogprobs: logprobs ?? 0 }), text: prompt };
+  return textGeneration(prompt, { ...options(body, body.max_tokens), logprobs: logprobs !== undefined, topLogprobs: logprobs ?? 0 });
 }

@@ -97,7 +97,8 @@ export async function* chatCompletionChunks(meta: CompletionMeta, events: AsyncI
       yield chunk({ tool_calls: [{ index, id, type: 'function', function: { name, arguments: '' } }] }, null);
       yield chunk({ tool_calls: [{ index, function: { arguments: args } }] }, null);
     } else {
-      yield chunk({}, event.finish.reason, taken());
+      // Logprobs of text that never became content (a tool call, a stop string) are not reported.
+      yield chunk({}, event.finish.reason);
       if (options.includeUsage) yield { ...meta, object: 'chat.completion.chunk', choices: [], usage: usageOf(event.finish) };
     }
   }
@@ -108,13 +109,18 @@ export async function* textCompletionChunks(
   runs: AsyncIterable<{ index: number; event: GenerationEvent }>,
   options: { includeUsage: boolean; logprobs: boolean },
 ) {
-  const chunk = (index: number, text: string, finishReason: string | null, logprobs: TokenLogprob[] = []) => ({
-    ...meta,
-    object: 'text_completion',
-    choices: [{ text, index, logprobs: textLogprobs(logprobs, options.logprobs && logprobs.length > 0), finish_reason: finishReason }],
-  });
+  const chunk = (index: number, text: string, finishReason: string | null, logprobs: TokenLogprob[] = []) => {
+    const offset = offsets.get(index) ?? 0;
+    offsets.set(index, offset + logprobs.reduce((sum, entry) => sum + entry.sampled.token.length, 0));
+    return {
+      ...meta,
+      object: 'text_completion',
+      choices: [{ text, index, logprobs: textLogprobs(logprobs, options.logprobs && logprobs.length > 0, offset), finish_reason: finishReason }],
+    };
+  };
   let usage: Usage = NO_USAGE;
   const pending = new Map<number, TokenLogprob[]>();
+  const offsets = new Map<number, number>();
   const taken = (index: number): TokenLogprob[] => {
     const out = pending.get(index) ?? [];
     pending.delete(index);
@@ -124,7 +130,8 @@ export async function* textCompletionChunks(
     if ('logprob' in event) pending.set(index, [...(pending.get(index) ?? []), event.logprob]);
     else if ('delta' in event) yield chunk(index, event.delta, null, taken(index));
     else if ('finish' in event) {
-      yield chunk(index, '', event.finish.reason, taken(index));
+      pending.delete(index);
+      yield chunk(index, '', event.finish.reason);
       usage = addUsage(usage, usageOf(event.finish));
     }
   }

@@ -1,6 +1,6 @@
 import type { GenerationRequest } from '../../engine/engine.js';
 import { isRunnerError, RunnerError } from '../../shared/errors.js';
-import { chatGeneration, type ChatTurn, type ToolChoice } from '../generation/chat-generation.js';
+import { chatGeneration, samplingOf, type ChatTurn, type ToolChoice } from '../generation/chat-generation.js';
 import { conversationTurns, type ConversationItem } from './response-items.js';
 import type { CreateResponseRequest } from './responses-schemas.js';
 
@@ -46,7 +46,7 @@ export function responseGeneration(body: CreateResponseRequest, history: readonl
         parallelToolCalls: body.parallel_tool_calls ?? true,
       },
       {
-        sampling: { temperature: body.temperature ?? undefined, topP: body.top_p ?? undefined },
+        sampling: samplingOf(body),
         maxTokens: body.max_output_tokens ?? undefined,
         jsonObject: format?.type === 'json_object',
         jsonSchema: format?.type === 'json_schema' ? format.schema : undefined,

@@ -1,7 +1,7 @@
 import type { GenerationEvent } from '../../engine/engine.js';
 import type { Logger } from '../../shared/logger.js';
 import { asRunnerError } from '../render-error.js';
-import { namedEventStream } from '../sse-response.js';
+import { streamResponse } from '../stream-response.js';
 import type { ResponseBody } from './response-body.js';
 import type { ResponseBuilder, ResponseEvent } from './response-builder.js';
 
@@ -36,5 +36,5 @@ async function* responseEvents(
 
 /** Server-sent events as OpenAI's Responses API sends them: `event: <type>` then its JSON, no `[DONE]`. */
 export function responseStream(builder: ResponseBuilder, events: AsyncIterable<GenerationEvent>, settled: (response: ResponseBody) => void, log: Logger): Response {
-  return namedEventStream(responseEvents(builder, events, settled, log));
+  return streamResponse(responseEvents(builder, events, settled, log), 'named-sse');
 }

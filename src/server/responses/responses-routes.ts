@@ -1,14 +1,10 @@
 import { Hono } from 'hono';
-import type { Scheduler } from '../../scheduler/scheduler.js';
 import { RunnerError } from '../../shared/errors.js';
-import type { Logger } from '../../shared/logger.js';
-import type { ModelStore } from '../../store/model-store.js';
-import { serveOnEngine } from '../generation/serve-on-engine.js';
+import { serveOnEngine, type InferenceDeps } from '../generation/serve-on-engine.js';
+import { started } from '../generation/started.js';
 import { collapseResponsesStream } from '../observability/collapse-responses-stream.js';
 import { recordInference } from '../observability/record-inference.js';
-import type { RequestRecords } from '../observability/request-records.js';
-import type { RunnerMetrics } from '../observability/runner-metrics.js';
-import { readJson } from '../read-json.js';
+import { INVALID_REQUEST, readJson } from '../read-json.js';
 import type { ServerEnv } from '../server-env.js';
 import { startedResponse, type ResponseBody } from './response-body.js';
 import { ResponseBuilder } from './response-builder.js';
@@ -18,16 +14,9 @@ import type { ResponseStore } from './response-store.js';
 import { responseStream } from './response-stream.js';
 import { createResponseRequest, inputItemsQuery } from './responses-schemas.js';
 
-export interface ResponsesRouteDeps {
-  store: ModelStore;
-  scheduler: Scheduler;
-  logger: Logger;
-  records: RequestRecords;
-  metrics: RunnerMetrics;
+export interface ResponsesRouteDeps extends InferenceDeps {
   responses: ResponseStore;
 }
-
-const invalidMessage = { invalidMessage: 'invalid request' };
 
 const notFound = (id: string) => new RunnerError('not_found', `Response with id '${id}' not found.`, { param: 'response_id' });
 
@@ -58,7 +47,7 @@ export function responsesRoutes(deps: ResponsesRouteDeps): Hono<ServerEnv> {
   const app = new Hono<ServerEnv>();
 
   app.post('/v1/responses', recordInference(deps, 'completion', collapseResponsesStream), async (c) => {
-    const body = await readJson(c, createResponseRequest, invalidMessage);
+    const body = await readJson(c, createResponseRequest, INVALID_REQUEST);
     const history = historyOf(deps, body.previous_response_id);
     const input = inputItems(body.input);
     const request = responseGeneration(body, history, input);
@@ -67,7 +56,7 @@ export function responsesRoutes(deps: ResponsesRouteDeps): Hono<ServerEnv> {
       const keep = (response: ResponseBody) => {
         if (response.store) deps.responses.save({ response, input, history });
       };
-      const events = engine.generate(request, signal);
+      const events = await started(engine.generate(request, signal));
       if (body.stream) return responseStream(builder, events, keep, deps.logger);
       for await (const event of events) builder.accept(event);
       const response = builder.response();

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import type { OpenAIModelList } from '../../api/dmr-types.js';
 import type { ModelStore } from '../../store/model-store.js';
-import { getModelForOpenAI } from '../model-target.js';
+import { findModel } from '../model-target.js';
 import { toOpenAIModel } from '../model-views.js';
 import type { ServerEnv } from '../server-env.js';
 
@@ -19,7 +19,7 @@ export function openAIModelRoutes({ store }: OpenAIModelRouteDeps): Hono<ServerE
   });
 
   app.get('/v1/models/:reference{.+}', async (c) => {
-    return c.json(toOpenAIModel(await getModelForOpenAI(store, c.req.param('reference'))));
+    return c.json(toOpenAIModel(await findModel(store, c.req.param('reference'))));
   });
 
   return app;
