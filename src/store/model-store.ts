@@ -12,7 +12,7 @@ import { blobDescriptors, parseManifest, parseModelConfigFile, type Manifest, ty
 import { IndexCache } from './index-cache.js';
 import { blobsOnlyUsedBy, withTag, writeIndex, type IndexEntry, type ModelIndex } from './model-index.js';
 import { normalizeTag } from './model-reference.js';
-import { ensureBundle, type ModelBundle } from './model-bundle.js';
+import { ensureBundle, existingBundle, type ModelBundle } from './model-bundle.js';
 import { planDelete, resolveByPartialName, resolveEntry } from './resolve-model.js';
 import { StagedImport } from './staged-import.js';
 import { StoreLayout } from './store-layout.js';
@@ -138,8 +138,9 @@ export class ModelStore {
     return this.#load(entry);
   }
 
+  /** Only building a bundle takes its lock: every request asks for one, and nearly always it is there. */
   async bundle(model: StoredModel): Promise<ModelBundle> {
-    return this.#locks.bundle(model.id, () => ensureBundle(this.layout, model, this.#owner.token));
+    return (await existingBundle(this.layout, model)) ?? this.#locks.bundle(model.id, () => ensureBundle(this.layout, model, this.#owner.token));
   }
 
   async tag(reference: string, target: string): Promise<string> {
