@@ -49,7 +49,7 @@ export async function chatRound(server: BenchServer, options: ChatRoundOptions):
 export async function embeddingRound(server: BenchServer, model: string, requests: number): Promise<Figures> {
   await embeddingRate(server.baseUrl, model, EMBED_TEXTS, 1, 1);
   return {
-    'embeddings/s, batch 1': await embeddingRate(server.baseUrl, model, EMBED_TEXTS, 1, requests * 8),
+    'embeddings/s, batch 1': await embeddingRate(server.baseUrl, model, EMBED_TEXTS, 1, requests * 4),
     'embeddings/s, batch 32': await embeddingRate(server.baseUrl, model, EMBED_TEXTS, 32, requests),
   };
 }
