@@ -30,8 +30,9 @@ export async function chatRound(server: BenchServer, options: ChatRoundOptions):
   await streamOnce({ ...load, tokens: 16 }, 2);
   for (const concurrency of options.concurrencies) {
     const wave = await runWave(load, concurrency);
-    figures[`tok/s, ${concurrency} clients`] = wave.tokensPerSecond;
-    figures[`TTFT p50 ms, ${concurrency} clients`] = wave.ttftP50Ms;
+    const clients = concurrency === 1 ? '1 client' : `${concurrency} clients`;
+    figures[`tok/s, ${clients}`] = wave.tokensPerSecond;
+    figures[`TTFT p50 ms, ${clients}`] = wave.ttftP50Ms;
   }
   const short = await firstTokenTimes(load, options.ttftRequests);
   figures['short prompt tokens'] = short.promptTokens;
