@@ -3,6 +3,7 @@ import { sseData } from '../src/api/sse-data.js';
 import { textLines } from '../src/shared/text-lines.js';
 
 export interface StreamResult {
+  promptTokens: number;
   tokens: number;
   ttftMs: number;
   totalMs: number;
@@ -24,37 +25,35 @@ export interface LoadOptions {
 }
 
 /** A kept-alive connection the server closed just as it was reused fails before any response; once more is fair. */
-async function post(url: string, init: RequestInit): Promise<Response> {
+async function post(url: string, body: unknown): Promise<Response> {
+  const init = { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
   return fetch(url, init).catch(() => fetch(url, init));
 }
 
 export async function streamOnce(options: LoadOptions, seed: number): Promise<StreamResult> {
   const started = performance.now();
   const response = await post(`${options.baseUrl}/chat/completions`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      model: options.model,
-      messages: [{ role: 'user', content: options.prompt }],
-      max_tokens: options.tokens,
-      temperature: 0,
-      seed,
-      ignore_eos: true,
-      stream: true,
-      stream_options: { include_usage: true },
-    }),
+    model: options.model,
+    messages: [{ role: 'user', content: options.prompt }],
+    max_tokens: options.tokens,
+    temperature: 0,
+    seed,
+    ignore_eos: true,
+    stream: true,
+    stream_options: { include_usage: true },
   });
   if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}: ${await response.text()}`);
   let firstToken: number | undefined;
   let tokens = 0;
+  let promptTokens = 0;
   for await (const data of sseData(textLines(response.body), () => undefined)) {
-    const chunk = JSON.parse(data) as { error?: unknown; usage?: { completion_tokens: number }; choices?: { delta?: { content?: string } }[] };
+    const chunk = JSON.parse(data) as { error?: unknown; usage?: { prompt_tokens: number; completion_tokens: number }; choices?: { delta?: { content?: string } }[] };
     if (chunk.error) throw new Error(JSON.stringify(chunk.error));
     if (chunk.choices?.[0]?.delta?.content) firstToken ??= performance.now();
-    if (chunk.usage) tokens = chunk.usage.completion_tokens;
+    if (chunk.usage) ({ prompt_tokens: promptTokens, completion_tokens: tokens } = chunk.usage);
   }
   const ended = performance.now();
-  return { tokens, ttftMs: (firstToken ?? ended) - started, totalMs: ended - started };
+  return { promptTokens, tokens, ttftMs: (firstToken ?? ended) - started, totalMs: ended - started };
 }
 
 export function percentile(values: readonly number[], p: number): number {
@@ -75,14 +74,25 @@ export async function runWave(options: LoadOptions, concurrency: number): Promis
   };
 }
 
-/** Best of `repeat` waves per concurrency, after one warm-up request. */
-export async function measure(options: LoadOptions, concurrencies: readonly number[], repeat: number): Promise<WaveResult[]> {
-  await streamOnce({ ...options, tokens: 16 }, 1);
-  const results: WaveResult[] = [];
-  for (const concurrency of concurrencies) {
-    const waves: WaveResult[] = [];
-    for (let i = 0; i < repeat; i++) waves.push(await runWave(options, concurrency));
-    results.push(waves.reduce((best, wave) => (wave.tokensPerSecond > best.tokensPerSecond ? wave : best)));
+/**
+ * Time to first token of one client at a time. Each prompt starts with its own number, so no
+ * server can answer it from the previous request's cached prefix.
+ */
+export async function firstTokenTimes(options: LoadOptions, requests: number): Promise<{ p50: number; p95: number; promptTokens: number }> {
+  const streams: StreamResult[] = [];
+  for (let i = 0; i < requests; i++) streams.push(await streamOnce({ ...options, prompt: `${1000 + i}. ${options.prompt}`, tokens: 4 }, i));
+  const times = streams.map((stream) => stream.ttftMs);
+  return { p50: percentile(times, 0.5), p95: percentile(times, 0.95), promptTokens: streams[0]?.promptTokens ?? 0 };
+}
+
+/** Embeddings per second over `requests` sequential requests of `batch` inputs each. */
+export async function embeddingRate(baseUrl: string, model: string, texts: readonly string[], batch: number, requests: number): Promise<number> {
+  const started = performance.now();
+  for (let i = 0; i < requests; i++) {
+    const input = Array.from({ length: batch }, (_, j) => texts[(i * batch + j) % texts.length]!);
+    const response = await post(`${baseUrl}/embeddings`, { model, input });
+    const body = (await response.json()) as { data?: unknown[] };
+    if (!response.ok || body.data?.length !== batch) throw new Error(`embeddings: HTTP ${response.status}: ${JSON.stringify(body).slice(0, 300)}`);
   }
-  return results;
+  return (batch * requests) / ((performance.now() - started) / 1000);
 }

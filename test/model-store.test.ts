@@ -146,6 +146,38 @@ describe('ModelStore', () => {
     expect((await store.list()).map((model) => model.id)).toEqual([good]);
   });
 
+  it('sees what another store on the same directory commits, tags and deletes after it has listed', async () => {
+    const first = await importArtifact(store, await tinyArtifact({ contextSize: 64 }), ['ai/a']);
+    expect((await store.list()).map((model) => model.id)).toEqual([first]);
+    const other = await ModelStore.open(root, logger);
+    try {
+      const second = await importArtifact(other, await tinyArtifact({ contextSize: 128 }), ['ai/b']);
+      expect((await store.list()).map((model) => model.id)).toEqual([first, second]);
+      await other.tag(first, 'ai/b');
+      expect((await store.get('ai/b')).id).toBe(first);
+      await other.delete(second, true);
+      await expectError(store.get(second), 'not_found');
+      expect((await store.list()).map((model) => model.tags)).toEqual([['docker.io/ai/a:latest', 'docker.io/ai/b:latest']]);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('keeps the other store\'s changes when it writes the index after them', async () => {
+    const first = await importArtifact(store, await tinyArtifact({ contextSize: 64 }), ['ai/a']);
+    await store.list();
+    const other = await ModelStore.open(root, logger);
+    try {
+      const second = await importArtifact(other, await tinyArtifact({ contextSize: 128 }), ['ai/b']);
+      await store.tag(first, 'ai/c');
+      const index = JSON.parse(await readFile(join(root, 'models.json'), 'utf8')) as { models: { id: string }[] };
+      expect(index.models.map((model) => model.id)).toEqual([first, second]);
+      expect((await other.get('ai/c')).id).toBe(first);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('records a GGUF layer with DMR media types', async () => {
     const artifact = await tinyArtifact({ contextSize: 99 });
     const id = await importArtifact(store, artifact);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Engine, EngineLoadOptions } from '../engine/engine.js';
 import { isRunnerError } from '../shared/errors.js';
 import { Scheduler } from './scheduler.js';
-import type { ModelTarget, SchedulerSettings } from './scheduler-types.js';
+import type { Lease, ModelTarget, SchedulerSettings } from './scheduler-types.js';
 
 class FakeEngine implements Engine {
   readonly info = { contextSize: 1024, embeddingLength: 8, gpu: 'cpu', parallel: 2 };
@@ -78,6 +78,29 @@ describe('Scheduler', () => {
     await scheduler.acquire(model('a'), 'completion', signal);
     await scheduler.acquire(model('a'), 'embedding', signal);
     expect(started.map((engine) => engine.options.mode)).toEqual(['completion', 'embedding']);
+  });
+
+  it('grants slots first come, first served to 32 requests, whether they came during the load or while all slots were busy', async () => {
+    const { scheduler } = setup({ parallel: 8, maxQueue: 32 });
+    const granted: number[] = [];
+    const leases = new Map<number, Lease>();
+    const arrive = (client: number) =>
+      scheduler.acquire(model('a'), 'completion', signal).then((lease) => {
+        granted.push(client);
+        leases.set(client, lease);
+      });
+    // 16 arrive before the engine has loaded, 16 more once all 8 slots are taken.
+    const waiting = Array.from({ length: 16 }, (_, client) => arrive(client));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    waiting.push(...Array.from({ length: 16 }, (_, i) => arrive(16 + i)));
+    expect(granted).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    // Slots free in an order unrelated to arrival; each goes to the longest waiter.
+    for (const client of [5, 0, 7, 2, 9, 1, 3, 4, 6, 8, 12, 10, 11, 15, 13, 14, 17, 16, 19, 18, 20, 23, 21, 22]) {
+      leases.get(client)!.release();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await Promise.all(waiting);
+    expect(granted).toEqual(Array.from({ length: 32 }, (_, client) => client));
   });
 
   it('refuses requests beyond the running slots and the queue with 503', async () => {

@@ -29,14 +29,21 @@ function describe(dir: string, model: StoredModel): ModelBundle {
   };
 }
 
+/** A bundle is renamed into place whole, so one whose model file is there is complete. */
+export async function existingBundle(layout: StoreLayout, model: StoredModel): Promise<ModelBundle | undefined> {
+  const bundle = describe(layout.bundle(model.id), model);
+  return (await access(bundle.modelPath).then(() => true, () => false)) ? bundle : undefined;
+}
+
 /**
  * DMR's runtime bundle: hard links to the blobs under `bundles/sha256/<id>/model/`, built in a
  * temp directory and renamed into place so a half-built bundle is never used.
  */
 export async function ensureBundle(layout: StoreLayout, model: StoredModel, owner: string): Promise<ModelBundle> {
+  const existing = await existingBundle(layout, model);
+  if (existing) return existing;
   const dir = layout.bundle(model.id);
   const bundle = describe(dir, model);
-  if (await access(bundle.modelPath).then(() => true, () => false)) return bundle;
   const temp = tempPathFor(dir, owner);
   try {
     await mkdir(join(temp, 'model'), { recursive: true });

@@ -9,9 +9,10 @@ import { DEFAULT_STALE_MS } from '../shared/file-lock.js';
 import { fsyncDirectory, writeFileAtomic } from './atomic-file.js';
 import { checkArtifact } from './check-artifact.js';
 import { blobDescriptors, parseManifest, parseModelConfigFile, type Manifest, type ModelConfigFile } from './model-artifact.js';
-import { blobsOnlyUsedBy, readIndex, withTag, writeIndex, type IndexEntry, type ModelIndex } from './model-index.js';
+import { IndexCache } from './index-cache.js';
+import { blobsOnlyUsedBy, withTag, writeIndex, type IndexEntry, type ModelIndex } from './model-index.js';
 import { normalizeTag } from './model-reference.js';
-import { ensureBundle, type ModelBundle } from './model-bundle.js';
+import { ensureBundle, existingBundle, type ModelBundle } from './model-bundle.js';
 import { planDelete, resolveByPartialName, resolveEntry } from './resolve-model.js';
 import { StagedImport } from './staged-import.js';
 import { StoreLayout } from './store-layout.js';
@@ -36,12 +37,15 @@ const LAYOUT = { version: '1.0.0' };
 export class ModelStore {
   readonly layout: StoreLayout;
   readonly #locks: StoreLocks;
+  readonly #indexCache: IndexCache;
+  readonly #parsed = new Map<string, Pick<StoredModel, 'manifest' | 'configFile'>>();
   #owner!: StoreOwner;
   readonly #logger: Logger;
 
   private constructor(root: string, logger: Logger) {
     this.layout = new StoreLayout(root);
     this.#locks = new StoreLocks(this.layout.locksDir, DEFAULT_STALE_MS, logger);
+    this.#indexCache = new IndexCache(this.layout.indexFile);
     this.#logger = logger;
   }
 
@@ -72,23 +76,44 @@ export class ModelStore {
     if (version !== LAYOUT.version) {
       throw new RunnerError('internal', `unsupported model store layout version "${version}" in ${layout.root}`);
     }
-    if (!(await exists(layout.indexFile))) await writeIndex(layout.indexFile, { models: [] }, owner);
+    if (!(await exists(layout.indexFile))) await this.#writeIndex({ models: [] });
   }
 
   async #index(): Promise<ModelIndex> {
-    return readIndex(this.layout.indexFile);
+    return this.#indexCache.read();
   }
 
+  /** What a read-modify-write under the index lock starts from: the file itself, never a cached copy. */
+  async #indexToChange(): Promise<ModelIndex> {
+    this.#indexCache.drop();
+    return this.#indexCache.read();
+  }
+
+  async #writeIndex(index: ModelIndex): Promise<void> {
+    this.#indexCache.drop();
+    await writeIndex(this.layout.indexFile, index, this.#owner.token);
+  }
+
+  /** A manifest is stored under its own digest and names its config by digest: parsed once per id. */
   async #load(entry: IndexEntry): Promise<StoredModel> {
-    const manifest = parseManifest(await readFile(this.layout.manifest(entry.id)));
-    const configFile = parseModelConfigFile(await readFile(this.layout.blob(manifest.config.digest)), manifest.config.mediaType);
-    return { id: entry.id, tags: entry.tags, manifest, configFile };
+    let parsed = this.#parsed.get(entry.id);
+    if (!parsed) {
+      const manifest = parseManifest(await readFile(this.layout.manifest(entry.id)));
+      const configFile = parseModelConfigFile(await readFile(this.layout.blob(manifest.config.digest)), manifest.config.mediaType);
+      parsed = { manifest, configFile };
+      this.#parsed.set(entry.id, parsed);
+    }
+    return { id: entry.id, tags: entry.tags, ...parsed };
   }
 
   /** Every model that can be read; a damaged entry is logged and skipped, as DMR does. */
   async list(): Promise<StoredModel[]> {
+    const { models: entries } = await this.#index();
+    const listed = new Set(entries.map((entry) => entry.id));
+    // Models deleted since, by this process or another, leave the parsed ones here.
+    for (const id of this.#parsed.keys()) if (!listed.has(id)) this.#parsed.delete(id);
     const models: StoredModel[] = [];
-    for (const entry of (await this.#index()).models) {
+    for (const entry of entries) {
       try {
         models.push(await this.#load(entry));
       } catch (error) {
@@ -113,26 +138,27 @@ export class ModelStore {
     return this.#load(entry);
   }
 
+  /** Only building a bundle takes its lock: every request asks for one, and nearly always it is there. */
   async bundle(model: StoredModel): Promise<ModelBundle> {
-    return this.#locks.bundle(model.id, () => ensureBundle(this.layout, model, this.#owner.token));
+    return (await existingBundle(this.layout, model)) ?? this.#locks.bundle(model.id, () => ensureBundle(this.layout, model, this.#owner.token));
   }
 
   async tag(reference: string, target: string): Promise<string> {
     const tag = normalizeTag(target);
     return this.#locks.index(async () => {
-      const index = await this.#index();
+      const index = await this.#indexToChange();
       const entry = resolveEntry(index, reference) ?? resolveByPartialName(index, reference);
       if (!entry) throw new RunnerError('not_found', 'model not found');
-      await writeIndex(this.layout.indexFile, withTag(index, entry.id, tag), this.#owner.token);
+      await this.#writeIndex(withTag(index, entry.id, tag));
       return tag;
     });
   }
 
   async delete(reference: string, force: boolean): Promise<DeleteAction[]> {
     return this.#locks.index(async () => {
-      const index = await this.#index();
+      const index = await this.#indexToChange();
       const plan = planDelete(index, reference, force);
-      await writeIndex(this.layout.indexFile, plan.index, this.#owner.token);
+      await this.#writeIndex(plan.index);
       if (plan.deletedId !== undefined) await this.#removeFiles(plan.deletedId, blobsOnlyUsedBy(index, plan.deletedId));
       return plan.actions;
     });
@@ -153,6 +179,7 @@ export class ModelStore {
       if (entries.length > 0 && !(await exists(layoutFile))) {
         throw new RunnerError('internal', `refusing to purge ${root}: it is not a model store`);
       }
+      this.#indexCache.drop();
       for (const entry of entries) await rm(`${root}/${entry}`, { recursive: true, force: true });
       await this.#initialise();
     });
@@ -176,12 +203,12 @@ export class ModelStore {
       const id = `sha256:${sha256Hex(manifestBytes)}`;
       await writeFileAtomic(this.layout.manifest(id), manifestBytes, this.#owner.token);
       // Read under the lock: another process may have committed since this one started.
-      let index = await this.#index();
+      let index = await this.#indexToChange();
       if (!index.models.some((entry) => entry.id === id)) {
         index = { models: [...index.models, { id, tags: [], files: blobDescriptors(manifest).map((blob) => blob.digest) }] };
       }
       for (const tag of normalisedTags) index = withTag(index, id, tag);
-      await writeIndex(this.layout.indexFile, index, this.#owner.token);
+      await this.#writeIndex(index);
       return id;
     });
   }

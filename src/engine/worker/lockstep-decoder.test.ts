@@ -34,6 +34,17 @@ describe('LockstepDecoder', () => {
     for (let step = 0; step < 3; step++) expect(steps.slice(step * 2, step * 2 + 2).sort()).toEqual([`fast${step}`, `slow${step}`]);
   });
 
+  it('lets sequences that reach an idle decoder a few event-loop turns apart share its first step', async () => {
+    const steps: number[] = [];
+    const decoder = new LockstepDecoder((step) => steps.push(step.sequences));
+    const log: string[] = [];
+    const first = drain(decoder.run(source('a', 2, log)));
+    await new Promise((resolve) => setImmediate(resolve));
+    const second = drain(decoder.run(source('b', 2, log)));
+    await Promise.all([first, second]);
+    expect(steps[0]).toBe(2);
+  });
+
   it('stops the source of a consumer that leaves', async () => {
     const decoder = new LockstepDecoder();
     const log: string[] = [];

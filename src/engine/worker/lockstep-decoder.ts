@@ -6,6 +6,9 @@ export interface DecodeStep {
   prefilling: boolean;
 }
 
+/** How long an idle decoder waits for more sequences before its first step. */
+const ADMISSION_WINDOW_MS = 1;
+
 type TokenSource = AsyncGenerator<Token, void, void | Token | Token[]>;
 
 interface Lane {
@@ -23,7 +26,8 @@ interface Lane {
  * Advances every active sequence's generation by one token per step, all in the same tick, so
  * node-llama-cpp puts them into one llama_decode batch. Left to run freely, sequences drift apart
  * and each decode carries a handful of tokens: at 8 streams that measured at half the throughput.
- * A new request joins at the next step.
+ * A new request joins at the next step; requests that reach an idle decoder within a millisecond
+ * share the first one.
  */
 export class LockstepDecoder {
   readonly #lanes = new Set<Lane>();
@@ -55,7 +59,10 @@ export class LockstepDecoder {
   #start(): void {
     if (this.#running) return;
     this.#running = true;
-    void this.#loop();
+    // Clients that arrive together reach an idle decoder a few event-loop turns apart (each request
+    // tokenizes and takes a sequence first). Starting at once would prefill the first prompt alone
+    // and make the rest wait that whole step; a millisecond lets them share the first prefill.
+    setTimeout(() => void this.#loop(), ADMISSION_WINDOW_MS);
   }
 
   async #loop(): Promise<void> {

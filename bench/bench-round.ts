@@ -1,0 +1,56 @@
+/** One round of the benchmark against one server: every figure the report compares. */
+import type { BenchServer } from './bench-servers.js';
+import { embeddingRate, firstTokenTimes, runWave, streamOnce, type LoadOptions } from './openai-load.js';
+
+export const SHORT_PROMPT =
+  'Write a long, detailed story about a lighthouse keeper who discovers a message in a bottle. ' +
+  "Describe the weather, the sea, and the keeper's thoughts in detail.";
+
+/** About 1,000 tokens with the generated SmolLM2-shape model's tokenizer (about 20 a sentence). */
+export const LONG_PROMPT = Array.from({ length: 48 }, (_, i) => `Note ${i}: the tide rose and the lamp turned.`).join(' ');
+
+const EMBED_TEXTS = Array.from({ length: 64 }, (_, i) => `Sentence number ${i} about lighthouses, tides, storms and the keepers who watch over ships at night.`);
+
+/** Figure name -> value; higher is better for rates, lower for times and memory. */
+export type Figures = Record<string, number>;
+
+export interface ChatRoundOptions {
+  model: string;
+  concurrencies: readonly number[];
+  tokens: number;
+  ttftRequests: number;
+}
+
+export async function chatRound(server: BenchServer, options: ChatRoundOptions): Promise<Figures> {
+  const load: LoadOptions = { baseUrl: server.baseUrl, model: options.model, prompt: SHORT_PROMPT, tokens: options.tokens };
+  const figures: Figures = {};
+  const requested = performance.now();
+  const first = await streamOnce({ ...load, tokens: 4 }, 1);
+  figures['cold start ms'] = requested + first.ttftMs - (server.spawnedAt ?? requested);
+  await streamOnce({ ...load, tokens: 16 }, 2);
+  for (const concurrency of options.concurrencies) {
+    const wave = await runWave(load, concurrency);
+    const clients = concurrency === 1 ? '1 client' : `${concurrency} clients`;
+    figures[`tok/s, ${clients}`] = wave.tokensPerSecond;
+    figures[`TTFT p50 ms, ${clients}`] = wave.ttftP50Ms;
+  }
+  const short = await firstTokenTimes(load, options.ttftRequests);
+  figures['short prompt tokens'] = short.promptTokens;
+  figures['TTFT p50 ms, short prompt'] = short.p50;
+  figures['TTFT p95 ms, short prompt'] = short.p95;
+  const long = await firstTokenTimes({ ...load, prompt: LONG_PROMPT }, options.ttftRequests);
+  figures['long prompt tokens'] = long.promptTokens;
+  figures['TTFT p50 ms, 1,000-token prompt'] = long.p50;
+  figures['TTFT p95 ms, 1,000-token prompt'] = long.p95;
+  const rss = await server.peakRssMiB();
+  figures['peak RSS MiB'] = Object.values(rss).reduce((sum, mib) => sum + mib, 0);
+  return figures;
+}
+
+export async function embeddingRound(server: BenchServer, model: string, requests: number): Promise<Figures> {
+  await embeddingRate(server.baseUrl, model, EMBED_TEXTS, 1, 1);
+  return {
+    'embeddings/s, batch 1': await embeddingRate(server.baseUrl, model, EMBED_TEXTS, 1, requests * 4),
+    'embeddings/s, batch 32': await embeddingRate(server.baseUrl, model, EMBED_TEXTS, 32, requests),
+  };
+}
