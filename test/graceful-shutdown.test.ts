@@ -7,7 +7,8 @@ import { startRegistry, type RunningRegistry } from './helpers/registry-server.j
 import { errorLogLines, startRunner, type RunningRunner } from './helpers/runner-process.js';
 import { isAlive, workerPids } from './helpers/worker-processes.js';
 
-const longStream = { model: 'ai/tiny', messages: [{ role: 'user', content: 'go on' }], max_tokens: 200, ignore_eos: true, stream: true };
+// Long enough to be still streaming while the refused requests are made: the tiny model writes 200 tokens in a fraction of a second.
+const longStream = { model: 'ai/tiny', messages: [{ role: 'user', content: 'go on' }], max_tokens: 1500, ignore_eos: true, stream: true };
 
 /** Reads an event stream to its end; the first event was already read by the caller. */
 async function rest(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<string> {
@@ -33,6 +34,7 @@ describe('graceful shutdown under load', () => {
       await source[Symbol.asyncDispose]();
     }
     runner = await runnerWithTinyModels({ env: { MODEL_RUNNER_PARALLEL: '2', MODEL_RUNNER_THREADS: '1' } });
+    expect((await postJson(runner, '/engines/_configure', { model: 'ai/tiny', 'context-size': 2048 })).status).toBe(202);
   }, 120_000);
 
   afterAll(async () => {
