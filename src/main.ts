@@ -6,7 +6,7 @@ import { loadServerConfig, registrySettings, serverSettings, settingsHelp, type 
 import { dockerConfigCredentials } from './distribution/docker-credentials.js';
 import { ModelDistribution } from './distribution/model-distribution.js';
 import { RegistryClient } from './distribution/registry-client.js';
-import { startWorkerEngine } from './engine/client/worker-engine.js';
+import { WorkerLauncher } from './engine/client/worker-launcher.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { createApp } from './server/create-app.js';
 import { listen } from './server/http-listeners.js';
@@ -54,8 +54,10 @@ async function main(): Promise<void> {
   const registry = new RegistryClient({ config: config.registry, credentials: dockerConfigCredentials({ configDir: config.registry.dockerConfigDir }) });
   const distribution = new ModelDistribution({ store, registry, logger: logger.child({ component: 'distribution' }), meter: metrics });
   const socketDir = join(tmpdir(), `model-runner-${process.pid}`);
+  const launcher = new WorkerLauncher({ socketDir, log: logger.child({ component: 'engine' }), logLevel: config.logLevel }, config.gpu);
+  launcher.prepare();
   const scheduler = new Scheduler({
-    startEngine: (options) => startWorkerEngine(options, { socketDir, log: logger.child({ component: 'engine' }), logLevel: config.logLevel }),
+    startEngine: (options) => launcher.start(options),
     settings: { ...config, defaultKeepAliveMs: config.keepAliveMs },
     log: logger.child({ component: 'scheduler' }),
     freeMemory: freemem,
@@ -90,6 +92,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down');
     scheduler.stopAccepting();
     distribution.stopAccepting();
+    await launcher.close();
     closing.abort();
     await listeners.close(SHUTDOWN_GRACE_MS);
     // Cut clients end their pulls; wait for those to stop writing before the workers and the process go.

@@ -7,7 +7,7 @@ import { credentials, type ServiceError } from '@grpc/grpc-js';
 import { onAbort } from '../../shared/abort.js';
 import { RunnerError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
-import type { Engine, EngineInfo, EngineLoadOptions, EmbeddingResult, FinishReason, GenerationEvent, GenerationRequest, TokenProbability } from '../engine.js';
+import type { Engine, EngineInfo, EngineLoadOptions, EngineMode, EmbeddingResult, FinishReason, GenerationEvent, GenerationRequest, GpuSetting, TokenProbability } from '../engine.js';
 import type { GenerateEvent__Output } from '../proto/generated/modelrunner/engine/v1/GenerateEvent.js';
 import type { TokenProbability__Output } from '../proto/generated/modelrunner/engine/v1/TokenProbability.js';
 import { fromServiceError } from '../grpc-errors.js';
@@ -41,30 +41,67 @@ function crashError(name: string, code: number | null, signal: string | null, ta
   return new RunnerError('internal', `the engine for model ${name} ${how}${tail ? `: ${tail}` : ''}`);
 }
 
-/** Starts a worker process for one model and mode and loads the model in it. */
-export async function startWorkerEngine(options: EngineLoadOptions, deps: WorkerEngineDeps): Promise<Engine> {
+/** A worker process listening on its socket, with node-llama-cpp starting, and no model yet. */
+export interface StartedWorker {
+  readonly gpu: GpuSetting;
+  readonly child: ChildProcess;
+  readonly client: EngineClient;
+  /** Settles when the process has exited and its socket is removed. */
+  readonly exited: Promise<void>;
+  /** Names the model it serves in its logs and its crash message, from the Load on. */
+  serve(name: string, mode: EngineMode): void;
+  /** Why it exited, once it has. */
+  exitError(): RunnerError | undefined;
+}
+
+/** Starts a worker process and waits until its gRPC socket listens. */
+export async function spawnWorker(deps: WorkerEngineDeps, gpu: GpuSetting): Promise<StartedWorker> {
   await mkdir(deps.socketDir, { recursive: true, mode: 0o700 });
   const socket = join(deps.socketDir, `engine-${process.pid}-${nextWorker++}.sock`);
-  const log = deps.log.child({ model: options.name, mode: options.mode });
+  let log = deps.log;
+  let name = 'not yet chosen';
   // One libuv pool thread: a larger pool runs sampling beside a decode and its threads spin in
   // ggml's barrier; measured at twice the single-stream throughput on two cores.
-  const child = spawn(process.execPath, [WORKER_ENTRY, '--socket', socket, '--log-level', deps.logLevel], {
+  const child = spawn(process.execPath, [WORKER_ENTRY, '--socket', socket, '--log-level', deps.logLevel, '--gpu', gpu], {
     stdio: ['pipe', 'pipe', 'pipe'],
     env: { ...process.env, UV_THREADPOOL_SIZE: '1' },
   });
-  const tail = stderrTail(child.stderr!, log);
-  relayWorkerLogs(child.stdout!, log);
+  const tail = stderrTail(child.stderr!, () => log);
+  relayWorkerLogs(child.stdout!, () => log);
   const exited = once(child, 'exit').then(() => rm(socket, { force: true }));
   let exitError: RunnerError | undefined;
   child.once('exit', (code, signal) => {
-    exitError = crashError(options.name, code, signal, tail());
+    exitError = crashError(name, code, signal, tail());
     log.info({ code, signal }, 'engine worker exited');
   });
+  const proto = loadEngineProto();
+  const client = new proto.Engine(`unix:${socket}`, credentials.createInsecure()) as unknown as EngineClient;
   try {
-    const proto = loadEngineProto();
-    const client = new proto.Engine(`unix:${socket}`, credentials.createInsecure()) as unknown as EngineClient;
     await waitForListening(client, exited, () => exitError);
-    const failure = (error: ServiceError) => explainFailure(error, options.name, exited, () => exitError);
+  } catch (error) {
+    child.kill('SIGKILL');
+    await exited;
+    throw error;
+  }
+  return {
+    gpu,
+    child,
+    client,
+    exited,
+    serve(model, mode) {
+      name = model;
+      log = deps.log.child({ model, mode });
+    },
+    exitError: () => exitError,
+  };
+}
+
+/** Loads one model in one mode in a started worker; the worker is killed if that fails. */
+export async function loadInWorker(worker: StartedWorker, options: EngineLoadOptions): Promise<Engine> {
+  worker.serve(options.name, options.mode);
+  const { client, child, exited } = worker;
+  try {
+    const failure = (error: ServiceError) => explainFailure(error, options.name, exited, worker.exitError);
     const info = await callUnary<EngineInfo>(failure, (done) =>
       client.load(
         {
@@ -86,6 +123,11 @@ export async function startWorkerEngine(options: EngineLoadOptions, deps: Worker
     await exited;
     throw error;
   }
+}
+
+/** Starts a worker process for one model and mode and loads the model in it. */
+export async function startWorkerEngine(options: EngineLoadOptions, deps: WorkerEngineDeps): Promise<Engine> {
+  return loadInWorker(await spawnWorker(deps, options.gpu), options);
 }
 
 /**

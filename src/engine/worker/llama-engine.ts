@@ -46,6 +46,14 @@ type ModeResources =
   | { mode: 'completion'; context: LlamaContext; pool: SequencePool; decoder: LockstepDecoder; chatPrompt: ChatPrompt }
   | { mode: 'embedding'; context: LlamaEmbeddingContext };
 
+/**
+ * node-llama-cpp with its backend: on Linux it first tests its prebuilt binary in a child process,
+ * about 0.4 s, so a worker starts it as soon as it starts, before any model is asked for.
+ */
+export function startLlama(gpu: string, log: Logger): Promise<Llama> {
+  return getLlama({ gpu: gpuOption(gpu), build: 'never', logLevel: LlamaLogLevel.warn, logger: llamaLogger(log) });
+}
+
 /** One model in one mode, loaded with node-llama-cpp. The only place that knows llama.cpp. */
 export class LlamaEngine {
   private constructor(
@@ -55,8 +63,8 @@ export class LlamaEngine {
     readonly info: LoadReply,
   ) {}
 
-  static async load(request: LoadRequest__Output, log: Logger): Promise<LlamaEngine> {
-    const llama = await getLlama({ gpu: gpuOption(request.gpu), build: 'never', logLevel: LlamaLogLevel.warn, logger: llamaLogger(log) });
+  /** `llama` is node-llama-cpp, started when the worker started (startLlama). */
+  static async load(request: LoadRequest__Output, llama: Llama): Promise<LlamaEngine> {
     const model = await llama.loadModel({ modelPath: request.modelPath, ...(llama.gpu === false ? { gpuLayers: 0 } : {}) });
     const contextSize = request.contextSize || Math.min(model.trainContextSize, DEFAULT_CONTEXT_SIZE);
     // node-llama-cpp's default (at least 4 threads) spin-waits on small machines; one per math core is right.

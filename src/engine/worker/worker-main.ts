@@ -8,17 +8,22 @@ import { rm } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { createLogger } from '../../shared/logger.js';
 import { loadEngineProto } from '../proto/load-engine-proto.js';
-import type { LlamaEngine } from './llama-engine.js';
+import { startLlama, type LlamaEngine } from './llama-engine.js';
 import { workerService } from './worker-service.js';
 
-const { values } = parseArgs({ options: { socket: { type: 'string' }, 'log-level': { type: 'string', default: 'info' } } });
-if (!values.socket) throw new Error('usage: worker-main --socket PATH');
+const { values } = parseArgs({ options: { socket: { type: 'string' }, 'log-level': { type: 'string', default: 'info' }, gpu: { type: 'string', default: 'auto' } } });
+if (!values.socket) throw new Error('usage: worker-main --socket PATH [--gpu auto|cuda|vulkan|off]');
 const socket = values.socket;
 const log = createLogger(values['log-level'] ?? 'info', process.stdout);
 
+// Started at once: a worker may be started ahead of the request for its model, and this is most of its start.
+const llama = startLlama(values.gpu ?? 'auto', log);
+// A failure is the Load call's to report; until then it must not count as unhandled.
+llama.catch(() => undefined);
+
 let engine: LlamaEngine | undefined;
 const server = new Server();
-server.addService(loadEngineProto().Engine.service, workerService(log, (loaded) => (engine = loaded)));
+server.addService(loadEngineProto().Engine.service, workerService(log, llama, (loaded) => (engine = loaded)));
 
 async function shutdown(reason: string): Promise<never> {
   log.info({ reason }, 'worker stopping');

@@ -6,6 +6,7 @@ import { toServiceError } from '../grpc-errors.js';
 import type { EngineHandlers } from '../proto/generated/modelrunner/engine/v1/Engine.js';
 import type { GenerateEvent } from '../proto/generated/modelrunner/engine/v1/GenerateEvent.js';
 import type { GenerateRequest__Output } from '../proto/generated/modelrunner/engine/v1/GenerateRequest.js';
+import type { Llama } from 'node-llama-cpp';
 import { LlamaEngine } from './llama-engine.js';
 
 function unary<Req, Res>(work: (request: Req) => Promise<Res> | Res) {
@@ -36,7 +37,8 @@ async function streamGeneration(engine: LlamaEngine, call: ServerWritableStream<
 }
 
 /** The worker's gRPC handlers over one LlamaEngine, loaded by the first Load call. */
-export function workerService(log: Logger, onLoaded: (engine: LlamaEngine) => void): EngineHandlers {
+/** `llama` is node-llama-cpp as the worker started it; a Load waits for it. */
+export function workerService(log: Logger, llama: Promise<Llama>, onLoaded: (engine: LlamaEngine) => void): EngineHandlers {
   let engine: LlamaEngine | undefined;
   const loaded = (): LlamaEngine => {
     if (!engine) throw new RunnerError('unavailable', 'the model is not loaded yet');
@@ -45,7 +47,7 @@ export function workerService(log: Logger, onLoaded: (engine: LlamaEngine) => vo
   return {
     Load: unary(async (request) => {
       if (engine) throw new RunnerError('conflict', 'this worker has already loaded its model');
-      engine = await LlamaEngine.load(request, log);
+      engine = await LlamaEngine.load(request, await llama);
       onLoaded(engine);
       log.info({ ...engine.info }, 'model loaded');
       return engine.info;
