@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Template } from '@huggingface/jinja';
 import type { LlamaModel, Token } from 'node-llama-cpp';
 import { RunnerError } from '../../shared/errors.js';
+import { argumentsValue } from '../../shared/json-object.js';
 import type { ChatMessage__Output } from '../proto/generated/modelrunner/engine/v1/ChatMessage.js';
 import type { Tool__Output } from '../proto/generated/modelrunner/engine/v1/Tool.js';
 import { ALPHANUMERIC, detectToolFamily, MISTRAL_CALL_ID, toolsSystemPrompt, toolCallText, type ToolFamily } from './tool-family.js';
@@ -11,14 +12,6 @@ type TemplateMessage = Record<string, unknown>;
 
 /** Private-use characters: JSON leaves them as they are, so a placeholder survives templates that `tojson` a message. */
 const PLACEHOLDER = /\uE000(\d+)\uE001/g;
-
-function parsedArguments(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
 
 /**
  * Renders chat messages with the model's own Jinja chat template, ready for the assistant's turn.
@@ -75,7 +68,7 @@ export class ChatPrompt {
         item['tool_calls'] = message.toolCalls.map((call) => ({
           id: this.#callId(call.id),
           type: 'function',
-          function: { name: call.name, arguments: parsedArguments(call.arguments) },
+          function: { name: call.name, arguments: argumentsValue(call.arguments) },
         }));
       }
       if (role === 'tool') {

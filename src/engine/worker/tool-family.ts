@@ -1,5 +1,6 @@
 import type { Tool__Output } from '../proto/generated/modelrunner/engine/v1/Tool.js';
 import type { ToolCall } from '../proto/generated/modelrunner/engine/v1/ToolCall.js';
+import { argumentsValue } from '../../shared/json-object.js';
 import { jsonValueAt } from './json-value-at.js';
 
 /**
@@ -197,7 +198,7 @@ export function forcedCallShape(family: ToolFamily, tools: readonly ToolSpec[], 
 
 /** How a call is written in the generic syntax, for templates that cannot render calls themselves. */
 export function toolCallText(calls: readonly ToolCall[]): string {
-  return JSON.stringify({ tool_calls: calls.map((call) => ({ name: call.name, arguments: JSON.parse(call.arguments || '{}') as unknown })) });
+  return JSON.stringify({ tool_calls: calls.map((call) => ({ name: call.name, arguments: argumentsValue(call.arguments || '{}') })) });
 }
 
 /** The system prompt that teaches a model without a tools-aware template the generic syntax. */

@@ -1,4 +1,5 @@
 import type { GenerationEvent, ToolCall } from '../../engine/engine.js';
+import { argumentsValue } from '../../shared/json-object.js';
 import { collectGeneration } from '../generation/collect-generation.js';
 import type { GenerationStats, GenerationTimer } from './generation-timer.js';
 
@@ -14,15 +15,6 @@ export type Done = GenerationStats | { done_reason: 'load' | 'unload' };
 
 /** One of Ollama's response objects for a piece; the last (`done`) says how it ended. */
 export type RenderPiece = (piece: AnswerPiece, done?: Done) => object;
-
-/** Arguments as an object, as Ollama sends them; text that is not JSON stays text rather than being lost. */
-function argumentsValue(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
-}
 
 function ollamaToolCall(call: ToolCall, index: number) {
   return { id: call.id, function: { index, name: call.name, arguments: argumentsValue(call.arguments) } };
