@@ -17,8 +17,8 @@ export async function findModel(store: ModelStore, reference: string, notFound: 
 }
 
 /** What the scheduler needs to run a stored model: its bundle files and sizing facts. */
-export async function resolveModelTarget(store: ModelStore, reference: string): Promise<ModelTarget> {
-  const model = await findModel(store, reference);
+export async function resolveModelTarget(store: ModelStore, reference: string, notFound?: (reference: string) => string): Promise<ModelTarget> {
+  const model = await findModel(store, reference, notFound);
   const bundle = await store.bundle(model);
   const { config } = model.configFile;
   return {

@@ -55,10 +55,15 @@ export async function readJson<T extends z.ZodType>(
       throw new RunnerError('invalid_request', `${invalid}: malformed JSON`);
     }
   }
-  const parsed = schema.safeParse(json);
+  return validated(schema, json, invalid, 'body');
+}
+
+/** A value checked against its schema, or a 400 naming the first parameter at fault (`whole` when it is the value itself). */
+export function validated<T extends z.ZodType>(schema: T, value: unknown, invalid: string, whole: string): z.infer<T> {
+  const parsed = schema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const where = issue?.path.join('.') || 'body';
+    const where = issue?.path.join('.') || whole;
     throw new RunnerError('invalid_request', `${invalid}: ${where}: ${issue?.message ?? 'invalid'}`, { param: where });
   }
   return parsed.data;

@@ -28,9 +28,17 @@ export type Respond = (engine: Engine, signal: AbortSignal) => Promise<Response>
  * Serves a request on the model's engine, with a slot leased for the response's lifetime: the one
  * way every API (OpenAI, Ollama, Anthropic, Responses) reaches a model.
  */
-export async function serveOnEngine(c: Context<ServerEnv>, deps: ServeDeps, model: string, mode: EngineMode, respond: Respond): Promise<Response> {
+export async function serveOnEngine(
+  c: Context<ServerEnv>,
+  deps: ServeDeps,
+  model: string,
+  mode: EngineMode,
+  respond: Respond,
+  /** The API's words for a model the store does not have; DMR's by default. */
+  notFound?: (reference: string) => string,
+): Promise<Response> {
   const started = performance.now();
-  const target = await resolveModelTarget(deps.store, model);
+  const target = await resolveModelTarget(deps.store, model, notFound);
   const signal = c.req.raw.signal;
   const lease = await deps.scheduler.acquire(target, mode, signal);
   return leasedResponse(lease, signal, (engine) => respond(meteredEngine(engine, deps.metrics, { model, mode }, started), signal));

@@ -4,7 +4,7 @@ import { serveOnEngine, type InferenceDeps } from '../generation/serve-on-engine
 import { started } from '../generation/started.js';
 import { collapseResponsesStream } from '../observability/collapse-responses-stream.js';
 import { recordInference } from '../observability/record-inference.js';
-import { INVALID_REQUEST, readJson } from '../read-json.js';
+import { INVALID_REQUEST, readJson, validated } from '../read-json.js';
 import type { ServerEnv } from '../server-env.js';
 import { startedResponse, type ResponseBody } from './response-body.js';
 import { ResponseBuilder } from './response-builder.js';
@@ -69,13 +69,8 @@ export function responsesRoutes(deps: ResponsesRouteDeps): Hono<ServerEnv> {
 
   app.get('/v1/responses/:id/input_items', (c) => {
     const { input } = storedOrNotFound(deps, c.req.param('id'));
-    const query = inputItemsQuery.safeParse(c.req.query());
-    if (!query.success) {
-      const issue = query.error.issues[0];
-      const param = issue?.path.join('.') ?? 'query';
-      throw new RunnerError('invalid_request', `invalid request: ${param}: ${issue?.message ?? 'invalid'}`, { param });
-    }
-    return c.json(pageOf(input, query.data));
+    const query = validated(inputItemsQuery, c.req.query(), INVALID_REQUEST.invalidMessage, 'query');
+    return c.json(pageOf(input, query));
   });
 
   app.delete('/v1/responses/:id', (c) => {
