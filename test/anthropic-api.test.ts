@@ -1,9 +1,7 @@
 import Anthropic, { APIError } from '@anthropic-ai/sdk';
 import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generatedModel } from './helpers/models.js';
-import { runnerWithTinyModels } from './helpers/packaged-runner.js';
-import { npmRun } from './helpers/run-command.js';
+import { packageToolModel, runnerWithTinyModels } from './helpers/packaged-runner.js';
 import { startRunner, type RunningRunner } from './helpers/runner-process.js';
 
 /** Bounded values only: a random-weight model under a grammar finishes them within a few tokens. */
@@ -63,8 +61,7 @@ describe('Anthropic Messages through the official @anthropic-ai/sdk', () => {
 
   beforeAll(async () => {
     runner = await runnerWithTinyModels();
-    const host = { MODEL_RUNNER_HOST: runner.url };
-    await npmRun('package', ['--gguf', await generatedModel('tiny', 'q8_0', 1, 'hermes'), '--context-size', '2048', 'ai/tiny-tools'], host);
+    await packageToolModel(runner);
     client = new Anthropic({ baseURL: `${runner.url}/anthropic`, apiKey: 'x', maxRetries: 0 });
     engineClient = new Anthropic({ baseURL: `${runner.url}/engines/llama.cpp`, apiKey: 'x', maxRetries: 0 });
   });

@@ -1,7 +1,7 @@
 import { Ollama, type ChatResponse, type ProgressResponse } from 'ollama';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatedModel } from './helpers/models.js';
-import { enginePs, postJson, runnerWithTinyModels } from './helpers/packaged-runner.js';
+import { enginePs, packageToolModel, postJson, runnerWithTinyModels } from './helpers/packaged-runner.js';
 import { startRegistry, type RunningRegistry } from './helpers/registry-server.js';
 import { npmRun } from './helpers/run-command.js';
 import type { RunningRunner } from './helpers/runner-process.js';
@@ -55,7 +55,7 @@ describe("Ollama's API through the official ollama client", () => {
 
   beforeAll(async () => {
     [runner, registry] = await Promise.all([runnerWithTinyModels(), startRegistry()]);
-    await npmRun('package', ['--gguf', await generatedModel('tiny', 'q8_0', 1, 'hermes'), '--context-size', '2048', 'ai/tiny-tools'], { MODEL_RUNNER_HOST: runner.url });
+    await packageToolModel(runner);
     published = `${registry.host}/ai/tiny-pulled:latest`;
     await npmRun('package', ['--gguf', await generatedModel('tiny', 'q8_0', 21), '--push', published], { MODEL_RUNNER_HOST: 'http://127.0.0.1:1' });
     client = new Ollama({ host: runner.url });

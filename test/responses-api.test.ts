@@ -1,9 +1,7 @@
 import { Ajv } from 'ajv';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generatedModel } from './helpers/models.js';
-import { postJson, runnerWithTinyModels } from './helpers/packaged-runner.js';
-import { npmRun } from './helpers/run-command.js';
+import { packageToolModel, postJson, runnerWithTinyModels } from './helpers/packaged-runner.js';
 import type { RunningRunner } from './helpers/runner-process.js';
 
 /** Bounded values only: a random-weight model under a grammar finishes them within a few tokens. */
@@ -31,7 +29,7 @@ describe('OpenAI Responses API through the official openai client', () => {
 
   beforeAll(async () => {
     runner = await runnerWithTinyModels();
-    await npmRun('package', ['--gguf', await generatedModel('tiny', 'q8_0', 1, 'hermes'), '--context-size', '2048', 'ai/tiny-tools'], { MODEL_RUNNER_HOST: runner.url });
+    await packageToolModel(runner);
     client = new OpenAI({ baseURL: `${runner.url}/engines/llama.cpp/v1`, apiKey: 'unused' });
   });
 

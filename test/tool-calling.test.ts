@@ -1,9 +1,7 @@
 import { Ajv } from 'ajv';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generatedModel } from './helpers/models.js';
-import { postJson, runnerWithTinyModels } from './helpers/packaged-runner.js';
-import { npmRun } from './helpers/run-command.js';
+import { packageTiny, packageToolModel, postJson, runnerWithTinyModels } from './helpers/packaged-runner.js';
 import type { RunningRunner } from './helpers/runner-process.js';
 
 /** Bounded values only: a random-weight model under a grammar finishes them within a few tokens. */
@@ -47,10 +45,9 @@ describe('tool calling and log probabilities through the official openai client'
 
   beforeAll(async () => {
     runner = await runnerWithTinyModels();
-    const host = { MODEL_RUNNER_HOST: runner.url };
     // ai/tiny-tools has a Hermes template with tools; ai/tiny-chatml's template has none, so tools go in as the generic system prompt.
-    await npmRun('package', ['--gguf', await generatedModel('tiny', 'q8_0', 1, 'hermes'), '--context-size', '2048', 'ai/tiny-tools'], host);
-    await npmRun('package', ['--gguf', await generatedModel('tiny', 'q8_0'), '--context-size', '2048', 'ai/tiny-chatml'], host);
+    await packageToolModel(runner);
+    await packageTiny(runner, 'ai/tiny-chatml', 2048);
     client = new OpenAI({ baseURL: `${runner.url}/engines/v1`, apiKey: 'unused' });
   });
 
