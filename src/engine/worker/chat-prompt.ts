@@ -5,7 +5,7 @@ import { RunnerError } from '../../shared/errors.js';
 import { argumentsValue } from '../../shared/json-object.js';
 import type { ChatMessage__Output } from '../proto/generated/modelrunner/engine/v1/ChatMessage.js';
 import type { Tool__Output } from '../proto/generated/modelrunner/engine/v1/Tool.js';
-import { ALPHANUMERIC, detectToolFamily, MISTRAL_CALL_ID, toolsSystemPrompt, toolCallText, type ToolFamily } from './tool-family.js';
+import { ALPHANUMERIC, detectToolFamily, MISTRAL_CALL_ID, TOOL_MARKERS, toolsSystemPrompt, toolCallText, type ToolFamily } from './tool-family.js';
 
 /** Jinja's dict for a message, as Hugging Face templates read it. */
 type TemplateMessage = Record<string, unknown>;
@@ -24,12 +24,15 @@ export class ChatPrompt {
   /** The template reads `tools` itself; otherwise tools go in as a system prompt (tool-family.ts). */
   readonly rendersTools: boolean;
   readonly family: ToolFamily;
+  /** The tool-call markers that are single tokens in this vocabulary, kept as text when detokenized. */
+  readonly markerTokens: ReadonlySet<Token>;
 
   constructor(model: LlamaModel, source: string) {
     this.#model = model;
     this.#template = new Template(source);
     this.rendersTools = /\btools\b/.test(source);
     this.family = this.rendersTools ? detectToolFamily(source) : 'generic';
+    this.markerTokens = new Set(TOOL_MARKERS.map((marker) => model.tokenize(marker, true)).flatMap((tokens) => (tokens.length === 1 ? tokens : [])));
   }
 
   /** The prompt's tokens; `prefill` is text the answer is made to start with, after the template's own. */

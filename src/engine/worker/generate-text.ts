@@ -82,7 +82,7 @@ export async function* generateText(
   request: GenerateRequest__Output,
   signal: AbortSignal,
 ): AsyncGenerator<GenerateEvent> {
-  const tools = request.prompt === 'chat' && request.chat ? toolPlan(resources.model, resources.chatPrompt.family, request.chat) : undefined;
+  const tools = request.prompt === 'chat' && request.chat ? toolPlan(resources.chatPrompt, request.chat) : undefined;
   const prompt = promptTokens(resources, request, tools);
   const grammar = await grammarFor(resources, request, tools);
   const room = resources.contextSize - prompt.length;

@@ -1,6 +1,7 @@
-import type { LlamaModel, Token } from 'node-llama-cpp';
+import type { Token } from 'node-llama-cpp';
 import type { ChatPrompt__Output } from '../proto/generated/modelrunner/engine/v1/ChatPrompt.js';
-import { forcedCallShape, TOOL_MARKERS, type ToolFamily, type ToolSpec } from './tool-family.js';
+import type { ChatPrompt } from './chat-prompt.js';
+import { forcedCallShape, type ToolSpec } from './tool-family.js';
 import { ToolCallStream } from './tool-call-stream.js';
 
 /** How one chat request uses its tools: what the answer starts with, how it is constrained and read. */
@@ -20,17 +21,9 @@ function grammarSchema(schema: unknown): unknown {
   return Object.fromEntries(Object.entries(schema).map(([key, value]) => [key === 'anyOf' ? 'oneOf' : key, grammarSchema(value)]));
 }
 
-function markerTokens(model: LlamaModel): Set<Token> {
-  const tokens = new Set<Token>();
-  for (const marker of TOOL_MARKERS) {
-    const tokenized = model.tokenize(marker, true);
-    if (tokenized.length === 1) tokens.add(tokenized[0]!);
-  }
-  return tokens;
-}
-
 /** Undefined when the request has no tools, or tool_choice is none: then the answer is plain text. */
-export function toolPlan(model: LlamaModel, family: ToolFamily, chat: ChatPrompt__Output): ToolPlan | undefined {
+export function toolPlan(prompt: ChatPrompt, chat: ChatPrompt__Output): ToolPlan | undefined {
+  const { family } = prompt;
   if (chat.tools.length === 0 || chat.toolChoice === 'none') return undefined;
   const forced = chat.forcedTool !== '' || chat.toolChoice === 'required';
   let prefill = '';
@@ -41,5 +34,5 @@ export function toolPlan(model: LlamaModel, family: ToolFamily, chat: ChatPrompt
     const specs: ToolSpec[] = tools.map((tool) => ({ name: tool.name, parameters: grammarSchema(JSON.parse(tool.parameters)) as Record<string, unknown> }));
     ({ prefill, schema } = forcedCallShape(family, specs, chat.parallelToolCalls));
   }
-  return { prefill, schema, stream: new ToolCallStream(family, prefill), preserved: markerTokens(model), parallel: chat.parallelToolCalls };
+  return { prefill, schema, stream: new ToolCallStream(family, prefill), preserved: prompt.markerTokens, parallel: chat.parallelToolCalls };
 }
