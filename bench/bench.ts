@@ -37,9 +37,10 @@ const root = packageInfo().root;
 const entry = join(root, 'dist', 'src', 'main.js');
 const port = 18080 + (process.pid % 1000);
 
-async function llamaServerBinary(): Promise<string> {
-  process.stderr.write('building llama-server from the bundled llama.cpp source if needed (10+ minutes the first time)\n');
-  const { stdout } = await promisify(execFile)(join(root, 'scripts', 'build-llama-server.sh'), { maxBuffer: 64 * 2 ** 20 });
+/** Runs one of the build scripts, which print what they built on their last line of stdout. */
+async function built(script: string, what: string): Promise<string> {
+  process.stderr.write(`building ${what} from the bundled llama.cpp source if needed (minutes the first time)\n`);
+  const { stdout } = await promisify(execFile)(join(root, 'scripts', script), { maxBuffer: 64 * 2 ** 20 });
   return stdout.trim().split('\n').at(-1) ?? '';
 }
 
@@ -53,7 +54,10 @@ async function using<T>(server: BenchServer, work: (server: BenchServer) => Prom
 
 const chatModel = await benchModel('q8_0');
 const embedModel = await benchModel('f16', 'minilm');
-const binary = await llamaServerBinary();
+const binary = await built('build-llama-server.sh', 'llama-server');
+// Ours is measured as `npm run build:llama` leaves it: node-llama-cpp's addon from the same source, native, with OpenMP.
+const ourBuild = await built('build-llama-addon.sh', "node-llama-cpp's addon");
+process.stderr.write(`node-llama-cpp: ${ourBuild}\n`);
 process.stderr.write(`${rounds} rounds, ${threads} threads, ${parallel} slots of ${contextPerSlot} tokens, ${values.tokens} tokens per request, clients ${values.concurrency}\n`);
 
 const chat = { model: 'bench/smollm2:q8_0', concurrencies: values.concurrency.split(',').map(Number), tokens: Number(values.tokens), ttftRequests: Number(values['ttft-requests']) };
@@ -86,5 +90,5 @@ for (let round = 0; round < rounds; round++) {
 }
 
 const date = new Date().toISOString().slice(0, 10);
-process.stdout.write(`${date}: ${rounds} alternating rounds, ${threads} threads, ${parallel} slots of ${contextPerSlot} tokens, ${values.tokens} tokens per streamed chat request (ignore_eos), embeddings of the minilm preset (F16).\n\n`);
+process.stdout.write(`${date}: ${rounds} alternating rounds, both llama.cpp builds from the same source (native, OpenMP), ${threads} threads, ${parallel} slots of ${contextPerSlot} tokens, ${values.tokens} tokens per streamed chat request (ignore_eos), embeddings of the minilm preset (F16).\n\n`);
 process.stdout.write(`${reportTable(results.ours, results.theirs)}\n`);

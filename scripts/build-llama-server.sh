@@ -43,17 +43,7 @@ if [[ -x "$BIN" ]]; then
 fi
 
 # --- tools (apt only if something is missing) --------------------------------
-need=()
-command -v git   >/dev/null 2>&1 || need+=(git)
-command -v cmake >/dev/null 2>&1 || need+=(cmake)
-command -v g++   >/dev/null 2>&1 || need+=(g++)
-command -v make  >/dev/null 2>&1 || command -v ninja >/dev/null 2>&1 || need+=(make)
-if ((${#need[@]})); then
-  log "installing missing build tools via apt: ${need[*]}"
-  SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
-  $SUDO apt-get update -y >&2
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends "${need[@]}" >&2
-fi
+bash "$SCRIPT_DIR/build-tools.sh"
 
 # --- source -------------------------------------------------------------------
 mkdir -p "$CACHE_ROOT"

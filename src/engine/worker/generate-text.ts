@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import type { Llama, LlamaGrammar, LlamaModel, Token } from 'node-llama-cpp';
 import { LlamaGrammarEvaluationState } from 'node-llama-cpp';
 import { RunnerError } from '../../shared/errors.js';
@@ -17,6 +20,13 @@ import { toolPlan, type ToolPlan } from './tool-plan.js';
 
 /** OpenAI's bound on top_logprobs. */
 const MAX_TOP_LOGPROBS = 20;
+
+/**
+ * llama.cpp's JSON grammar (json_object mode), as node-llama-cpp ships it. Its own
+ * `getGrammarFor('json')` looks for it in a clone of llama.cpp when the binary is a build from
+ * source, and `npm run build:llama` keeps only the binaries.
+ */
+const JSON_GRAMMAR = join(dirname(createRequire(import.meta.url).resolve('node-llama-cpp')), '..', 'llama', 'grammars', 'json.gbnf');
 
 
 export interface GenerationResources {
@@ -63,7 +73,7 @@ async function grammarFor(resources: GenerationResources, request: GenerateReque
       throw new RunnerError('invalid_request', `unsupported JSON schema: ${(error as Error).message}`, { param });
     }
   }
-  return resources.llama.getGrammarFor('json');
+  return resources.llama.createGrammar({ grammar: await readFile(JSON_GRAMMAR, 'utf8') });
 }
 
 /** Mistral's templates refuse any call id but nine letters and digits; the rest take OpenAI's form. */

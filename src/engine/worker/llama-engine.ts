@@ -8,6 +8,7 @@ import type { LoadReply } from '../proto/generated/modelrunner/engine/v1/LoadRep
 import type { LoadRequest__Output } from '../proto/generated/modelrunner/engine/v1/LoadRequest.js';
 import { CHAT_TEMPLATES } from '../../shared/chat-templates.js';
 import { ChatPrompt } from './chat-prompt.js';
+import { copySequenceStateThroughFile } from './copy-sequence-state.js';
 import { embedTexts, type Embeddings } from './embed-texts.js';
 import { generateText } from './generate-text.js';
 import { LockstepDecoder, type DecodeStep } from './lockstep-decoder.js';
@@ -33,13 +34,21 @@ function llamaLogger(log: Logger): (level: LlamaLogLevel, message: string) => vo
 }
 
 /**
- * A lone stream's token step is short, and the per-token work outside ggml (this worker's gRPC
- * writes, the runner's SSE) must not take a core from ggml's spinning barrier: on two cores one
- * thread gave 103 tok/s where two gave 67. Prompts and several streams make a step long enough to
- * want every core.
+ * How many threads a decode step gets. Prompts and several streams make a step long enough to want
+ * every core. A lone stream's step is short, and how its threads wait for each other decides:
+ * ggml's own thread pool (node-llama-cpp's prebuilt binaries) spins at every barrier, so on two
+ * cores shared with this worker's and the runner's per-token work a thread spins while its peer is
+ * descheduled (one thread gave 103 tok/s where two gave 67); OpenMP's barrier (a build from source,
+ * scripts/build-llama-addon.sh) spins briefly and then sleeps, and there two threads beat one
+ * (104 against 82 tok/s end to end).
  */
-function threadsFor(step: DecodeStep, threads: number): number {
-  return step.sequences <= 1 && !step.prefilling ? Math.max(1, threads - 1) : threads;
+function threadsFor(step: DecodeStep, threads: number, spinningBarrier: boolean): number {
+  return spinningBarrier && step.sequences <= 1 && !step.prefilling ? Math.max(1, threads - 1) : threads;
+}
+
+/** Whether this llama.cpp's threads wait at a barrier by spinning only, as ggml's own pool does. */
+function spinsAtBarriers(llama: Llama): boolean {
+  return !llama.systemInfo.includes('OPENMP = 1');
 }
 
 type ModeResources =
@@ -80,8 +89,9 @@ export class LlamaEngine {
         ? await readFile(request.chatTemplatePath, 'utf8')
         : (model.fileInfo.metadata.tokenizer?.chat_template ?? CHAT_TEMPLATES.chatml);
       const chatPrompt = new ChatPrompt(model, template);
-      const decoder = new LockstepDecoder((step) => (llama.maxThreads = threadsFor(step, threads)));
-      resources = { mode: 'completion', context, pool: new SequencePool(context), decoder, chatPrompt };
+      const spinning = spinsAtBarriers(llama);
+      const decoder = new LockstepDecoder((step) => (llama.maxThreads = threadsFor(step, threads, spinning)));
+      resources = { mode: 'completion', context, pool: new SequencePool(context, copySequenceStateThroughFile()), decoder, chatPrompt };
     }
     const info: LoadReply = {
       contextSize,

@@ -6,9 +6,6 @@ export interface DecodeStep {
   prefilling: boolean;
 }
 
-/** How long an idle decoder waits for more sequences before its first step. */
-const ADMISSION_WINDOW_MS = 1;
-
 type TokenSource = AsyncGenerator<Token, void, void | Token | Token[]>;
 
 interface Lane {
@@ -26,8 +23,8 @@ interface Lane {
  * Advances every active sequence's generation by one token per step, all in the same tick, so
  * node-llama-cpp puts them into one llama_decode batch. Left to run freely, sequences drift apart
  * and each decode carries a handful of tokens: at 8 streams that measured at half the throughput.
- * A new request joins at the next step; requests that reach an idle decoder within a millisecond
- * share the first one.
+ * A new request joins at the next step; requests that reach an idle decoder in the same event-loop
+ * turn share the first one.
  */
 export class LockstepDecoder {
   readonly #lanes = new Set<Lane>();
@@ -59,10 +56,10 @@ export class LockstepDecoder {
   #start(): void {
     if (this.#running) return;
     this.#running = true;
-    // Clients that arrive together reach an idle decoder a few event-loop turns apart (each request
-    // tokenizes and takes a sequence first). Starting at once would prefill the first prompt alone
-    // and make the rest wait that whole step; a millisecond lets them share the first prefill.
-    setTimeout(() => void this.#loop(), ADMISSION_WINDOW_MS);
+    // Requests whose calls reached the worker together share the first step. A longer wait measured
+    // no better: clients sending at once arrive milliseconds apart here, and a lone stream would pay
+    // the wait in its time to first token.
+    setImmediate(() => void this.#loop());
   }
 
   async #loop(): Promise<void> {

@@ -49,7 +49,7 @@ export function workerService(log: Logger, llama: Promise<Llama>, onLoaded: (eng
       if (engine) throw new RunnerError('conflict', 'this worker has already loaded its model');
       engine = await LlamaEngine.load(request, await llama);
       onLoaded(engine);
-      log.info({ ...engine.info }, 'model loaded');
+      log.info({ ...engine.info, build: engine.llama.buildType }, 'model loaded');
       return engine.info;
     }),
     Health: unary(() => ({ ready: engine !== undefined, activeSequences: engine?.activeSequences ?? 0 })),

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# `npm run build:llama`: compiles node-llama-cpp's native addon from the llama.cpp source it bundles
+# (llama/gitRelease.bundle, no network), for this machine's CPU (GGML_NATIVE) and with OpenMP, and
+# installs it where node-llama-cpp looks first (llama/localBuilds/linux-<arch>), so every worker
+# loads it instead of the prebuilt binary. The prebuilt one has no OpenMP: its threads spin in
+# ggml's barrier while a peer is descheduled, which on a small machine shared with the runner costs
+# a third of the decode speed and half the embedding speed (README, Benchmark).
+#
+# - idempotent and cached: the build is kept in $MODEL_RUNNER_CACHE (default ~/.cache/model-runner)
+#   under node-llama-cpp's version, llama.cpp's tag and a hash of this CPU's flags, so another
+#   `npm ci` only copies it back (about 4.5 minutes to compile on 2 cores the first time)
+# - the last line of stdout is what node-llama-cpp then loads: {"buildType":"localBuild","openmp":true}
+set -euo pipefail
+
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
+NLC_DIR="$REPO_ROOT/node_modules/node-llama-cpp"
+CACHE_ROOT="${MODEL_RUNNER_CACHE:-$HOME/.cache/model-runner}"
+
+log() { echo "[build-llama-addon] $*" >&2; }
+
+if [[ ! -f "$NLC_DIR/llama/gitRelease.bundle" ]]; then
+  log "node-llama-cpp's llama.cpp bundle not found under $NLC_DIR/llama (run npm ci first)"
+  exit 1
+fi
+
+version="$(node -p "require('$NLC_DIR/package.json').version")"
+tag="$(node -p "require('$NLC_DIR/llama/llama.cpp.info.json').tag")"
+# GGML_NATIVE compiles for this CPU's instruction set: the cache must not serve another CPU.
+cpu="$( { grep -m1 -E '^(flags|Features)' /proc/cpuinfo || true; uname -m; } | sha256sum | cut -c1-12)"
+folder="linux-$(node -p process.arch)"
+cached="$CACHE_ROOT/node-llama-cpp-$version-$tag-$cpu"
+target="$NLC_DIR/llama/localBuilds/$folder"
+
+if [[ ! -f "$cached/buildDone.status" ]]; then
+  bash "$SCRIPT_DIR/build-tools.sh"
+  log "compiling node-llama-cpp $version's addon (llama.cpp $tag, native, OpenMP)"
+  start=$(date +%s)
+  (cd "$REPO_ROOT" && npx --no node-llama-cpp source download --gpu false --noUsageExample) >&2
+  log "compiled in $(( $(date +%s) - start ))s"
+  # Only the binaries are kept; the 200 MB source clone and the build tree are not needed to load.
+  rm -rf "$cached.tmp.$$"
+  mkdir -p "$cached.tmp.$$"
+  cp -a "$target/Release" "$target/buildDone.status" "$cached.tmp.$$/"
+  rm -rf "$cached"
+  mv "$cached.tmp.$$" "$cached"
+  rm -rf "$NLC_DIR/llama/llama.cpp"
+fi
+
+rm -rf "$target"
+mkdir -p "$target"
+cp -a "$cached/Release" "$cached/buildDone.status" "$target/"
+
+info="$(cd "$REPO_ROOT" && node scripts/llama-build-info.mjs)"
+if [[ "$info" != *'"buildType":"localBuild"'* || "$info" != *'"openmp":true'* ]]; then
+  log "the installed build does not load as expected: $info"
+  exit 1
+fi
+echo "$info"
