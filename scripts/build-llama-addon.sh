@@ -3,12 +3,13 @@
 # (llama/gitRelease.bundle, no network), for this machine's CPU (GGML_NATIVE) and with OpenMP, and
 # installs it where node-llama-cpp looks first (llama/localBuilds/linux-<arch>), so every worker
 # loads it instead of the prebuilt binary. The prebuilt one has no OpenMP: its threads spin in
-# ggml's barrier while a peer is descheduled, which on a small machine shared with the runner costs
-# a third of the decode speed and half the embedding speed (README, Benchmark).
+# ggml's barrier while a peer is descheduled, so on a small machine shared with the runner a lone
+# stream gets one thread fewer (about a fifth slower here), and it embeds at half the speed (README,
+# Benchmark).
 #
 # - idempotent and cached: the build is kept in $MODEL_RUNNER_CACHE (default ~/.cache/model-runner)
 #   under node-llama-cpp's version, llama.cpp's tag and a hash of this CPU's flags, so another
-#   `npm ci` only copies it back (about 4.5 minutes to compile on 2 cores the first time)
+#   `npm ci` only copies it back (about 5 minutes to compile on 2 cores the first time)
 # - the last line of stdout is what node-llama-cpp then loads: {"buildType":"localBuild","openmp":true}
 set -euo pipefail
 

@@ -28,7 +28,6 @@ const MAX_TOP_LOGPROBS = 20;
  */
 const JSON_GRAMMAR = join(dirname(createRequire(import.meta.url).resolve('node-llama-cpp')), '..', 'llama', 'grammars', 'json.gbnf');
 
-
 export interface GenerationResources {
   llama: Llama;
   model: LlamaModel;
