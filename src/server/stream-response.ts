@@ -44,8 +44,14 @@ async function* frames(payloads: AsyncIterable<unknown>, format: StreamFormat, f
  */
 export function streamResponse(payloads: AsyncIterable<unknown>, format: StreamFormatName, failure?: StreamFailure): Response {
   const chosen: StreamFormat = FORMATS[format];
-  // Chunked, said outright: otherwise @hono/node-server waits a timer tick for a second chunk, to
-  // give a short body a Content-Length, before it sends the headers and the first token (2–4 ms).
-  const headers = { 'content-type': chosen.contentType, 'cache-control': 'no-cache', connection: 'keep-alive', 'transfer-encoding': 'chunked' };
-  return new Response(streamBody(frames(payloads, chosen, failure)), { headers });
+  return new Response(streamBody(frames(payloads, chosen, failure)), { headers: streamHeaders(chosen.contentType) });
+}
+
+/**
+ * The headers of an event stream. Chunked, said outright: otherwise @hono/node-server waits a timer
+ * tick for a second chunk, to give a short body a Content-Length, before it sends the headers and
+ * the first event (2–4 ms on a token stream's first token).
+ */
+export function streamHeaders(contentType: string): Record<string, string> {
+  return { 'content-type': contentType, 'cache-control': 'no-cache', connection: 'keep-alive', 'transfer-encoding': 'chunked' };
 }
