@@ -7,10 +7,12 @@
 # stream gets one thread fewer (about a fifth slower here), and it embeds at half the speed (README,
 # Benchmark).
 #
+# - the addon is compiled with our patches (scripts/patches): each says what it adds and why
 # - idempotent and cached: the build is kept in $MODEL_RUNNER_CACHE (default ~/.cache/model-runner)
-#   under node-llama-cpp's version, llama.cpp's tag and a hash of this CPU's flags, so another
-#   `npm ci` only copies it back (about 5 minutes to compile on 2 cores the first time)
-# - the last line of stdout is what node-llama-cpp then loads: {"buildType":"localBuild","openmp":true}
+#   under node-llama-cpp's version, llama.cpp's tag and a hash of this CPU's flags and the patches,
+#   so another `npm ci` only copies it back (about 5 minutes to compile on 2 cores the first time)
+# - the last line of stdout is what node-llama-cpp then loads:
+#   {"buildType":"localBuild","openmp":true,"sequenceEmbeddings":true}
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -27,14 +29,23 @@ fi
 
 version="$(node -p "require('$NLC_DIR/package.json').version")"
 tag="$(node -p "require('$NLC_DIR/llama/llama.cpp.info.json').tag")"
-# GGML_NATIVE compiles for this CPU's instruction set: the cache must not serve another CPU.
-cpu="$( { grep -m1 -E '^(flags|Features)' /proc/cpuinfo || true; uname -m; } | sha256sum | cut -c1-12)"
+patches=("$SCRIPT_DIR"/patches/node-llama-cpp-*.patch)
+# GGML_NATIVE compiles for this CPU's instruction set: the cache must not serve another CPU, nor a
+# build without the patches as they are now.
+hash="$( { grep -m1 -E '^(flags|Features)' /proc/cpuinfo || true; uname -m; cat "${patches[@]}"; } | sha256sum | cut -c1-12)"
 folder="linux-$(node -p process.arch)"
-cached="$CACHE_ROOT/node-llama-cpp-$version-$tag-$cpu"
+cached="$CACHE_ROOT/node-llama-cpp-$version-$tag-$hash"
 target="$NLC_DIR/llama/localBuilds/$folder"
 
 if [[ ! -f "$cached/buildDone.status" ]]; then
   bash "$SCRIPT_DIR/build-tools.sh"
+  for file in "${patches[@]}"; do
+    # A patch that reverses cleanly is already in place, from an earlier build of this node_modules.
+    if ! patch -d "$NLC_DIR" -p1 -R --dry-run -s -f < "$file" >/dev/null 2>&1; then
+      log "applying $(basename "$file")"
+      patch -d "$NLC_DIR" -p1 -s -f < "$file" >&2
+    fi
+  done
   log "compiling node-llama-cpp $version's addon (llama.cpp $tag, native, OpenMP)"
   start=$(date +%s)
   (cd "$REPO_ROOT" && npx --no node-llama-cpp source download --gpu false --noUsageExample) >&2
@@ -53,7 +64,7 @@ mkdir -p "$target"
 cp -a "$cached/Release" "$cached/buildDone.status" "$target/"
 
 info="$(cd "$REPO_ROOT" && node scripts/llama-build-info.mjs)"
-if [[ "$info" != *'"buildType":"localBuild"'* || "$info" != *'"openmp":true'* ]]; then
+if [[ "$info" != *'"buildType":"localBuild"'* || "$info" != *'"openmp":true'* || "$info" != *'"sequenceEmbeddings":true'* ]]; then
   log "the installed build does not load as expected: $info"
   exit 1
 fi

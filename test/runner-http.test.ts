@@ -1,4 +1,5 @@
 import { access } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packModelArchive } from '../src/distribution/model-tar.js';
 import { tinyArtifact } from './helpers/models.js';
@@ -45,6 +46,26 @@ describe('runner listeners', () => {
 
   it('cleans doubled slashes before routing', async () => {
     expect((await fetch(`${runner.url}//models`)).status).toBe(200);
+  });
+
+  it('sends a complete answer in one write with its Content-Length, and a stream chunked', async () => {
+    /** The first bytes the runner writes for a GET, as one read of a raw socket sees them. */
+    const firstWrite = (path: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect(Number(new URL(runner.url).port), '127.0.0.1', () => socket.write(`GET ${path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`));
+        socket.once('data', (data) => {
+          resolve(data.toString('latin1'));
+          socket.destroy();
+        });
+        socket.once('error', reject);
+      });
+    const complete = await firstWrite('/engines/v1/models');
+    const body = '{"object":"list","data":[]}';
+    expect(complete).toMatch(new RegExp(`\r\ncontent-length: ${body.length}\r\n`, 'i'));
+    expect(complete.endsWith(`\r\n\r\n${body}`)).toBe(true);
+    const streamed = await firstWrite('/logs?no-engines');
+    expect(streamed).toMatch(/\r\ntransfer-encoding: chunked\r\n/i);
+    expect(streamed).not.toMatch(/\r\ncontent-length:/i);
   });
 
   it('refuses an unknown engine backend', async () => {

@@ -1,5 +1,5 @@
 import type { ProgressMessage } from '../api/dmr-types.js';
-import { streamBody } from './stream-body.js';
+import { streamedResponse } from './stream-body.js';
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', "'": '&#39;', '<': '&lt;', '>': '&gt;', '"': '&#34;' };
 
@@ -22,8 +22,7 @@ async function* progressLines(messages: AsyncIterable<ProgressMessage>, escape: 
  */
 export function progressResponse(request: Request, messages: AsyncIterable<ProgressMessage>): Response {
   const json = request.headers.get('accept') === 'application/json';
-  return new Response(streamBody(progressLines(messages, !json)), {
-    status: 200,
+  return streamedResponse(progressLines(messages, !json), {
     headers: {
       'content-type': json ? 'application/json' : 'text/plain; charset=utf-8',
       'cache-control': 'no-cache',

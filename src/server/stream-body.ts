@@ -38,6 +38,28 @@ export function streamBody(source: AsyncIterable<Uint8Array>, onEnd: () => void 
   );
 }
 
+/**
+ * A response whose body is produced while it is sent: tokens, progress lines, logs, an archive. It
+ * says `transfer-encoding: chunked`, which is how `sentWhole` tells it from a complete body, and
+ * which keeps @hono/node-server from holding its first chunk a timer tick, waiting for a second one
+ * to give a short body a Content-Length (2–4 ms on a token stream's first token).
+ */
+export function streamedResponse(source: AsyncIterable<Uint8Array>, init: { status?: number; headers: Record<string, string> }): Response {
+  return new Response(streamBody(source), { status: init.status ?? 200, headers: { ...init.headers, 'transfer-encoding': 'chunked' } });
+}
+
+/**
+ * The response as it is sent fastest. Any body that is not a stream (`streamedResponse`) was
+ * complete when its handler returned, so it is read here, through the middlewares that watch it,
+ * and @hono/node-server sends it in one write with its Content-Length, instead of the headers and
+ * then the body in chunks, which the client reads twice.
+ */
+export async function sentWhole(response: Response): Promise<Response> {
+  if (!response.body || response.headers.get('transfer-encoding') === 'chunked') return response;
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  return new Response(bytes, { status: response.status, statusText: response.statusText, headers: response.headers });
+}
+
 export function nodeReadable(body: ReadableStream<Uint8Array> | null): Readable {
   return body ? Readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>) : Readable.from([]);
 }

@@ -1,6 +1,6 @@
 import type { Logger } from '../shared/logger.js';
 import { asRunnerError, errorBody, type ErrorStyle } from './render-error.js';
-import { streamBody } from './stream-body.js';
+import { streamedResponse } from './stream-body.js';
 
 interface StreamFormat {
   contentType: string;
@@ -44,14 +44,10 @@ async function* frames(payloads: AsyncIterable<unknown>, format: StreamFormat, f
  */
 export function streamResponse(payloads: AsyncIterable<unknown>, format: StreamFormatName, failure?: StreamFailure): Response {
   const chosen: StreamFormat = FORMATS[format];
-  return new Response(streamBody(frames(payloads, chosen, failure)), { headers: streamHeaders(chosen.contentType) });
+  return streamedResponse(frames(payloads, chosen, failure), { headers: streamHeaders(chosen.contentType) });
 }
 
-/**
- * The headers of an event stream. Chunked, said outright: otherwise @hono/node-server waits a timer
- * tick for a second chunk, to give a short body a Content-Length, before it sends the headers and
- * the first event (2–4 ms on a token stream's first token).
- */
+/** The headers of an event stream. */
 export function streamHeaders(contentType: string): Record<string, string> {
-  return { 'content-type': contentType, 'cache-control': 'no-cache', connection: 'keep-alive', 'transfer-encoding': 'chunked' };
+  return { 'content-type': contentType, 'cache-control': 'no-cache', connection: 'keep-alive' };
 }

@@ -1,5 +1,6 @@
-import type { LlamaEmbeddingContext, LlamaModel } from 'node-llama-cpp';
+import { LlamaVocabularyType, type LlamaModel, type Token } from 'node-llama-cpp';
 import { RunnerError } from '../../shared/errors.js';
+import type { Embedder } from './embedder.js';
 
 export interface Embeddings {
   vectors: number[][];
@@ -12,20 +13,49 @@ function normalise(vector: readonly number[]): number[] {
   return norm > 0 ? vector.map((value) => value / norm) : [...vector];
 }
 
-export async function embedTexts(model: LlamaModel, context: LlamaEmbeddingContext, contextSize: number, inputs: readonly string[]): Promise<Embeddings> {
-  const tokenized = inputs.map((input) => model.tokenize(input, true));
+/** The token llama.cpp's tokenizer puts before an input for this vocabulary (llama_tokenize with add_special). */
+function startToken(model: LlamaModel): Token | null {
+  switch (model.vocabularyType) {
+    case LlamaVocabularyType.wpm:
+      return model.tokens.bos;
+    case LlamaVocabularyType.rwkv:
+    case LlamaVocabularyType.ugm:
+      return null;
+    default:
+      return model.tokens.shouldPrependBosToken ? model.tokens.bos : null;
+  }
+}
+
+/** The token llama.cpp's tokenizer puts after an input for this vocabulary. */
+function endToken(model: LlamaModel): Token | null {
+  switch (model.vocabularyType) {
+    case LlamaVocabularyType.wpm:
+      return model.tokens.sep;
+    case LlamaVocabularyType.rwkv:
+      return null;
+    case LlamaVocabularyType.ugm:
+      return model.tokens.eos;
+    default:
+      return model.tokens.shouldAppendEosToken ? model.tokens.eos : null;
+  }
+}
+
+/** What llama.cpp evaluates for an input, as node-llama-cpp's embedding context prepares it. */
+function withSpecialTokens(model: LlamaModel, tokens: Token[]): Token[] {
+  const first = startToken(model);
+  const last = endToken(model);
+  return [...(first !== null && tokens[0] !== first ? [first] : []), ...tokens, ...(last !== null && tokens.at(-1) !== last ? [last] : [])];
+}
+
+export async function embedTexts(model: LlamaModel, embedder: Embedder, contextSize: number, inputs: readonly string[]): Promise<Embeddings> {
+  const tokenized = inputs.map((input) => withSpecialTokens(model, model.tokenize(input, true)));
   for (const [index, tokens] of tokenized.entries()) {
-    // What node-llama-cpp evaluates: the tokens with the start and end tokens it adds, which must fit in the context.
-    const length = context.calculateInputLength(tokens);
-    if (length >= contextSize) {
-      throw new RunnerError(
-        'context_length_exceeded',
-        `input ${index} has ${length} tokens, more than this model's context of ${contextSize} tokens allows`,
-        { param: 'input' },
-      );
+    if (tokens.length >= contextSize) {
+      throw new RunnerError('context_length_exceeded', `input ${index} has ${tokens.length} tokens, more than this model's context of ${contextSize} tokens allows`, {
+        param: 'input',
+      });
     }
   }
-  const vectors: number[][] = [];
-  for (const tokens of tokenized) vectors.push(normalise((await context.getEmbeddingFor(tokens)).vector));
-  return { vectors, promptTokens: tokenized.reduce((sum, tokens) => sum + tokens.length, 0) };
+  const vectors = await embedder.embed(tokenized);
+  return { vectors: vectors.map(normalise), promptTokens: tokenized.reduce((sum, tokens) => sum + tokens.length, 0) };
 }

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { getLlama, LlamaLogLevel, type Llama, type LlamaContext, type LlamaEmbeddingContext, type LlamaModel } from 'node-llama-cpp';
+import { getLlama, LlamaLogLevel, type Llama, type LlamaContext, type LlamaModel } from 'node-llama-cpp';
 import { RunnerError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
 import type { GenerateEvent } from '../proto/generated/modelrunner/engine/v1/GenerateEvent.js';
@@ -10,6 +10,7 @@ import { CHAT_TEMPLATES } from '../../shared/chat-templates.js';
 import { ChatPrompt } from './chat-prompt.js';
 import { copySequenceStateThroughFile } from './copy-sequence-state.js';
 import { embedTexts, type Embeddings } from './embed-texts.js';
+import { createEmbedder, type Embedder } from './embedder.js';
 import { generateText } from './generate-text.js';
 import { LockstepDecoder, type DecodeStep } from './lockstep-decoder.js';
 import { SequencePool } from './sequence-pool.js';
@@ -53,7 +54,7 @@ function spinsAtBarriers(llama: Llama): boolean {
 
 type ModeResources =
   | { mode: 'completion'; context: LlamaContext; pool: SequencePool; decoder: LockstepDecoder; chatPrompt: ChatPrompt }
-  | { mode: 'embedding'; context: LlamaEmbeddingContext };
+  | { mode: 'embedding'; embedder: Embedder };
 
 /**
  * node-llama-cpp with its backend: on Linux it first tests its prebuilt binary in a child process,
@@ -80,7 +81,7 @@ export class LlamaEngine {
     const threads = request.threads || llama.cpuMathCores;
     let resources: ModeResources;
     if (request.mode === 'MODE_EMBEDDING') {
-      resources = { mode: 'embedding', context: await model.createEmbeddingContext({ contextSize, threads }) };
+      resources = { mode: 'embedding', embedder: await createEmbedder(model, { contextSize, threads }) };
     } else {
       const sequences = Math.max(1, request.parallel);
       llama.maxThreads = threads;
@@ -120,11 +121,11 @@ export class LlamaEngine {
 
   async embed(inputs: readonly string[]): Promise<Embeddings> {
     if (this.resources.mode !== 'embedding') throw new RunnerError('invalid_request', 'this model is loaded for completions, not embeddings');
-    return embedTexts(this.model, this.resources.context, this.info.contextSize ?? 0, inputs);
+    return embedTexts(this.model, this.resources.embedder, this.info.contextSize ?? 0, inputs);
   }
 
   async close(): Promise<void> {
-    await this.resources.context.dispose();
+    await (this.resources.mode === 'embedding' ? this.resources.embedder : this.resources.context).dispose();
     await this.model.dispose();
     await this.llama.dispose();
   }

@@ -14,7 +14,10 @@ function routeLabel(c: Context<ServerEnv>): string {
   return route && route.method !== 'ALL' ? route.path : 'unmatched';
 }
 
-/** Times every request to its last byte (a HEAD request, whose body Hono drops, to its headers). */
+/**
+ * Times every request to its last byte: a stream's as it is sent, a complete body's when it is read
+ * whole to be sent (sentWhole), a HEAD request's, whose body Hono drops, at its headers.
+ */
 export function httpMetrics(metrics: RunnerMetrics): MiddlewareHandler<ServerEnv> {
   return async (c, next) => {
     const started = performance.now();

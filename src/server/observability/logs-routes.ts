@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono';
 import type { LogFeed } from '../../logs/log-feed.js';
 import { RunnerError } from '../../shared/errors.js';
 import type { ServerEnv } from '../server-env.js';
-import { streamBody } from '../stream-body.js';
+import { streamedResponse } from '../stream-body.js';
 
 export interface LogsRouteDeps {
   /** Undefined when the runner keeps no log directory. */
@@ -34,7 +34,7 @@ export function logsRoutes(deps: LogsRouteDeps): Hono<ServerEnv> {
     const follow = flag(c, 'follow');
     const engines = !flag(c, 'no-engines');
     const text = await deps.logs.read({ engines, follow, signal: AbortSignal.any([c.req.raw.signal, deps.closing]) });
-    return new Response(streamBody(encoded(text)), { headers: { 'content-type': 'text/plain' } });
+    return streamedResponse(encoded(text), { headers: { 'content-type': 'text/plain' } });
   });
   return app;
 }

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import type { ModelStore } from '../../store/model-store.js';
 import type { ServerEnv } from '../server-env.js';
-import { streamBody } from '../stream-body.js';
+import { streamedResponse } from '../stream-body.js';
 import { streamHeaders } from '../stream-response.js';
 import type { ModelRecords, RequestRecords } from './request-records.js';
 
@@ -45,7 +45,7 @@ export function requestsRoutes(deps: RequestsRouteDeps): Hono<ServerEnv> {
     if (c.req.header('accept') !== 'text/event-stream') return c.json(deps.records.list(modelId));
     const signal = AbortSignal.any([c.req.raw.signal, deps.closing]);
     const events = recordEvents(deps.records, modelId, c.req.query('include_existing') === 'true', signal);
-    return new Response(streamBody(events), { headers: streamHeaders('text/event-stream') });
+    return streamedResponse(events, { headers: streamHeaders('text/event-stream') });
   });
   return app;
 }

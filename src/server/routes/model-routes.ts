@@ -12,7 +12,7 @@ import { toModel } from '../model-views.js';
 import { readJson } from '../read-json.js';
 import type { ServerEnv } from '../server-env.js';
 import { progressResponse } from '../progress-response.js';
-import { nodeReadable, streamBody } from '../stream-body.js';
+import { nodeReadable, streamedResponse } from '../stream-body.js';
 
 export interface ModelRouteDeps {
   store: ModelStore;
@@ -39,7 +39,7 @@ function successLine(message: string): string {
 
 function exportResponse(store: ModelStore, model: StoredModel, reference: string, manifest: Uint8Array): Response {
   const blobs = blobDescriptors(model.manifest).map(({ digest, size }) => ({ digest, size, open: () => store.readBlob(digest) }));
-  return new Response(streamBody(packModelArchive(blobs, manifest)), {
+  return streamedResponse(packModelArchive(blobs, manifest), {
     headers: {
       'content-type': 'application/x-tar',
       'content-disposition': `attachment; filename="${reference.replace(/["\\\r\n]/g, '_')}.tar"`,

@@ -1,0 +1,83 @@
+import { getLlama, LlamaLogLevel, type Llama, type LlamaEmbeddingContext, type LlamaModel, type Token } from 'node-llama-cpp';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { generatedModel } from '../../../test/helpers/models.js';
+import { createEmbedder } from './embedder.js';
+import { addonEmbedsPerSequence } from './sequence-embedder.js';
+
+let llama: Llama;
+let model: LlamaModel;
+let alone: LlamaEmbeddingContext;
+/**
+ * With their start and end tokens, as embedTexts hands them over: twelve of one or two words (groups
+ * cut by the number of sequences), then twenty of 1 to 40 words, up to 112 tokens (groups cut by the
+ * batch size).
+ */
+let inputs: Token[][];
+
+beforeAll(async () => {
+  llama = await getLlama({ gpu: false, build: 'never', logLevel: LlamaLogLevel.error });
+  model = await llama.loadModel({ modelPath: await generatedModel('tiny-embed', 'f16') });
+  alone = await model.createEmbeddingContext({ contextSize: 128, threads: 1 });
+  const words = (count: number, seed: number) => Array.from({ length: count }, (_, word) => `word${(word * 7 + seed) % 40}`).join(' ');
+  const texts = [...Array.from({ length: 12 }, (_, i) => words(1 + (i % 2), i)), ...Array.from({ length: 20 }, (_, i) => words(1 + ((i * 13) % 40), i))];
+  inputs = texts.map((text) => [model.tokens.bos!, ...model.tokenize(text, true), model.tokens.sep!]);
+});
+
+afterAll(async () => {
+  await alone?.dispose();
+  await model?.dispose();
+  await llama?.dispose();
+});
+
+/** Each input embedded alone by node-llama-cpp's own embedding context: what every batch must match. */
+async function oneByOne(): Promise<number[][]> {
+  const vectors: number[][] = [];
+  for (const tokens of inputs) vectors.push([...(await alone.getEmbeddingFor(tokens)).vector]);
+  return vectors;
+}
+
+function expectClose(actual: number[][], expected: number[][]): void {
+  expect(actual).toHaveLength(expected.length);
+  for (const [index, vector] of actual.entries()) {
+    const largest = Math.max(...vector.map((value, at) => Math.abs(value - expected[index]![at]!)));
+    expect(largest, `input ${index}`).toBeLessThan(1e-3);
+  }
+}
+
+it('has the sequence-embeddings patch in the addon that npm run build:llama built', () => {
+  expect(addonEmbedsPerSequence(llama)).toBe(true);
+});
+
+it('embeds inputs several to a batch, each as it embeds alone, in input order, across groups cut by count and by the batch size', async () => {
+  const expected = await oneByOne();
+  expect(Math.max(...inputs.map((tokens) => tokens.length))).toBeLessThan(127);
+  expect(inputs.reduce((sum, tokens) => sum + tokens.length, 0)).toBeGreaterThan(8 * 128);
+  const embedder = await createEmbedder(model, { contextSize: 128, threads: 1 });
+  try {
+    expectClose(await embedder.embed(inputs), expected);
+    expectClose(await embedder.embed(inputs.slice(5, 6)), expected.slice(5, 6));
+  } finally {
+    await embedder.dispose();
+  }
+});
+
+it('keeps concurrent calls apart, each answered with its own inputs', async () => {
+  const expected = await oneByOne();
+  const embedder = await createEmbedder(model, { contextSize: 128, threads: 1 });
+  try {
+    const [first, second] = await Promise.all([embedder.embed(inputs.slice(0, 15)), embedder.embed(inputs.slice(15))]);
+    expectClose([...first, ...second], expected);
+  } finally {
+    await embedder.dispose();
+  }
+});
+
+it('embeds with a context size that no sequence count divides, where llama.cpp would abort reserving a split batch', async () => {
+  const expected = await oneByOne();
+  const embedder = await createEmbedder(model, { contextSize: 127, threads: 1 });
+  try {
+    expectClose(await embedder.embed(inputs), expected);
+  } finally {
+    await embedder.dispose();
+  }
+});
