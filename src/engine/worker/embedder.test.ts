@@ -81,3 +81,20 @@ it('embeds with a context size that no sequence count divides, where llama.cpp w
     await embedder.dispose();
   }
 });
+
+it('embeds with a model that does not pool, one input per decode, as node-llama-cpp does', async () => {
+  const unpooled = await llama.loadModel({ modelPath: await generatedModel('tiny', 'q8_0') });
+  const texts = ['hello world', 'another text entirely', 'a third'];
+  const tokens = texts.map((text) => unpooled.tokenize(text, true));
+  const reference = await unpooled.createEmbeddingContext({ contextSize: 128, threads: 1 });
+  const embedder = await createEmbedder(unpooled, { contextSize: 128, threads: 1 });
+  try {
+    const expected: number[][] = [];
+    for (const input of tokens) expected.push([...(await reference.getEmbeddingFor(input)).vector]);
+    expectClose(await embedder.embed(tokens), expected);
+  } finally {
+    await embedder.dispose();
+    await reference.dispose();
+    await unpooled.dispose();
+  }
+});
