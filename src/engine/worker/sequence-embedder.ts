@@ -34,9 +34,10 @@ export function addonEmbedsPerSequence(llama: Llama): boolean {
 /**
  * Embeds several inputs in one batch, each in its own sequence, as llama-server does with its
  * slots: one decode of a few hundred tokens uses the cores better than several of a few dozen.
- * Every input of a group is queued before node-llama-cpp dispatches (it batches what is queued in
- * one event-loop turn), and a group fits the batch, so the group is one decode; were it ever split,
- * the earlier sequences' embeddings would be gone and reading them fails loudly.
+ * A group must be one decode: an input split across two would be pooled from its second part
+ * alone. node-llama-cpp dispatches what is queued in one event-loop turn as one batch, split only
+ * where it exceeds the batch size; every input of a group is queued in the same turn, and a group
+ * fits the batch. The tests compare every vector with the input embedded alone.
  */
 export class SequenceEmbedder implements Embedder {
   private queue: Promise<unknown> = Promise.resolve();
