@@ -8,7 +8,24 @@ import { promisify } from 'node:util';
 import { RunnerClient } from '../src/api/runner-client.js';
 import { buildModelArtifact } from '../src/distribution/build-model-artifact.js';
 import { packModelArchive } from '../src/distribution/model-tar.js';
+import { packageInfo } from '../src/shared/package-root.js';
 import { residentMiB } from '../test/helpers/process-memory.js';
+
+/** Runs one of the build scripts, which print what they built on their last line of stdout. */
+export async function built(script: string, what: string): Promise<string> {
+  process.stderr.write(`building ${what} from the bundled llama.cpp source if needed (minutes the first time)\n`);
+  const { stdout } = await promisify(execFile)(join(packageInfo().root, 'scripts', script), { maxBuffer: 64 * 2 ** 20 });
+  return stdout.trim().split('\n').at(-1) ?? '';
+}
+
+/** Runs `work` against a started server and stops it whatever happens. */
+export async function using<T>(server: BenchServer, work: (server: BenchServer) => Promise<T>): Promise<T> {
+  try {
+    return await work(server);
+  } finally {
+    await server.stop();
+  }
+}
 
 export interface BenchServer {
   name: string;

@@ -5,15 +5,14 @@
  * round runs both, in alternating order, so a machine that slows down for a while hurts both;
  * the report gives each figure's median over the rounds and its spread.
  */
-import { execFile } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs, promisify } from 'node:util';
+import { parseArgs } from 'node:util';
 import { packageInfo } from '../src/shared/package-root.js';
 import { benchModel } from './bench-model.js';
 import { chatRound, embeddingRound, type Figures } from './bench-round.js';
 import { reportTable } from './bench-report.js';
-import { startLlamaServer, startOurServer, type BenchServer } from './bench-servers.js';
+import { built, startLlamaServer, startOurServer, using } from './bench-servers.js';
 
 const { values } = parseArgs({
   options: {
@@ -36,21 +35,6 @@ const sections = new Set(values.only.split(','));
 const root = packageInfo().root;
 const entry = join(root, 'dist', 'src', 'main.js');
 const port = 18080 + (process.pid % 1000);
-
-/** Runs one of the build scripts, which print what they built on their last line of stdout. */
-async function built(script: string, what: string): Promise<string> {
-  process.stderr.write(`building ${what} from the bundled llama.cpp source if needed (minutes the first time)\n`);
-  const { stdout } = await promisify(execFile)(join(root, 'scripts', script), { maxBuffer: 64 * 2 ** 20 });
-  return stdout.trim().split('\n').at(-1) ?? '';
-}
-
-async function using<T>(server: BenchServer, work: (server: BenchServer) => Promise<T>): Promise<T> {
-  try {
-    return await work(server);
-  } finally {
-    await server.stop();
-  }
-}
 
 const chatModel = await benchModel('q8_0');
 const embedModel = await benchModel('f16', 'minilm');

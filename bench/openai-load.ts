@@ -25,7 +25,7 @@ export interface LoadOptions {
 }
 
 /** A kept-alive connection the server closed just as it was reused fails before any response; once more is fair. */
-async function post(url: string, body: unknown): Promise<Response> {
+export async function post(url: string, body: unknown): Promise<Response> {
   const init = { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
   return fetch(url, init).catch(() => fetch(url, init));
 }
