@@ -9,7 +9,8 @@ export const SHORT_PROMPT =
 /** About 1,000 tokens with the generated SmolLM2-shape model's tokenizer (about 20 a sentence). */
 export const LONG_PROMPT = Array.from({ length: 48 }, (_, i) => `Note ${i}: the tide rose and the lamp turned.`).join(' ');
 
-const EMBED_TEXTS = Array.from({ length: 64 }, (_, i) => `Sentence number ${i} about lighthouses, tides, storms and the keepers who watch over ships at night.`);
+/** The sentences every embedding figure embeds. */
+export const EMBED_TEXTS = Array.from({ length: 64 }, (_, i) => `Sentence number ${i} about lighthouses, tides, storms and the keepers who watch over ships at night.`);
 
 /** Figure name -> value; higher is better for rates, lower for times and memory. */
 export type Figures = Record<string, number>;

@@ -27,14 +27,15 @@ import { embeddingData } from '../src/server/openai/openai-bodies.js';
 import { createLogger } from '../src/shared/logger.js';
 import { packageInfo } from '../src/shared/package-root.js';
 import { benchModel } from './bench-model.js';
+import { summarise } from './bench-report.js';
+import { EMBED_TEXTS } from './bench-round.js';
 import { built, startLlamaServer, startOurServer, using, type BenchServer } from './bench-servers.js';
-import { post } from './openai-load.js';
+import { percentile, post } from './openai-load.js';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, requests: { type: 'string', default: '100' } } });
 const rounds = Number(values.rounds);
 const requests = Number(values.requests);
 const threads = 2;
-const texts = Array.from({ length: 64 }, (_, i) => `Sentence number ${i} about lighthouses, tides, storms and the keepers who watch over ships at night.`);
 
 async function bodyOf(request: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
@@ -115,13 +116,12 @@ async function requestP50(server: BenchServer, model: string): Promise<number> {
   const times: number[] = [];
   for (let i = 0; i < requests + 3; i++) {
     const started = performance.now();
-    const response = await post(`${server.baseUrl}/embeddings`, { model, input: texts[i % texts.length] });
+    const response = await post(`${server.baseUrl}/embeddings`, { model, input: EMBED_TEXTS[i % EMBED_TEXTS.length] });
     await response.arrayBuffer();
     if (!response.ok) throw new Error(`${server.name}: HTTP ${response.status}`);
     if (i >= 3) times.push(performance.now() - started);
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)]!;
+  return percentile(times, 0.5);
 }
 
 const modelPath = await benchModel('f16', 'minilm');
@@ -146,9 +146,9 @@ for (let round = 0; round < rounds; round++) {
   }
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 process.stdout.write(`${new Date().toISOString().slice(0, 10)}: ${rounds} rotating rounds of ${requests} one-input embedding requests (minilm F16, ${threads} threads)\n\n`);
 process.stdout.write('| server | p50 ms per request: median (min–max) |\n| --- | ---: |\n');
 for (const [name, values] of results) {
-  process.stdout.write(`| ${name} | ${median(values).toFixed(2)} (${Math.min(...values).toFixed(2)}–${Math.max(...values).toFixed(2)}) |\n`);
+  const { median, min, max } = summarise(values);
+  process.stdout.write(`| ${name} | ${median.toFixed(2)} (${min.toFixed(2)}–${max.toFixed(2)}) |\n`);
 }

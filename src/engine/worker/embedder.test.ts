@@ -1,7 +1,7 @@
 import { getLlama, LlamaLogLevel, type Llama, type LlamaEmbeddingContext, type LlamaModel, type Token } from 'node-llama-cpp';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { generatedModel } from '../../../test/helpers/models.js';
-import { createEmbedder } from './embedder.js';
+import { createEmbedder, type Embedder } from './embedder.js';
 import { addonEmbedsPerSequence } from './sequence-embedder.js';
 
 let llama: Llama;
@@ -30,9 +30,9 @@ afterAll(async () => {
 });
 
 /** Each input embedded alone by node-llama-cpp's own embedding context: what every batch must match. */
-async function oneByOne(): Promise<number[][]> {
+async function oneByOne(context: LlamaEmbeddingContext = alone, tokens: readonly Token[][] = inputs): Promise<number[][]> {
   const vectors: number[][] = [];
-  for (const tokens of inputs) vectors.push([...(await alone.getEmbeddingFor(tokens)).vector]);
+  for (const input of tokens) vectors.push([...(await context.getEmbeddingFor(input)).vector]);
   return vectors;
 }
 
@@ -44,6 +44,16 @@ function expectClose(actual: number[][], expected: number[][]): void {
   }
 }
 
+/** Runs `work` on the embedder the worker would make for `target` at this context size, then disposes of it. */
+async function withEmbedder<T>(target: LlamaModel, contextSize: number, work: (embedder: Embedder) => Promise<T>): Promise<T> {
+  const embedder = await createEmbedder(target, { contextSize, threads: 1 });
+  try {
+    return await work(embedder);
+  } finally {
+    await embedder.dispose();
+  }
+}
+
 it('has the sequence-embeddings patch in the addon that npm run build:llama built', () => {
   expect(addonEmbedsPerSequence(llama)).toBe(true);
 });
@@ -52,34 +62,23 @@ it('embeds inputs several to a batch, each as it embeds alone, in input order, a
   const expected = await oneByOne();
   expect(Math.max(...inputs.map((tokens) => tokens.length))).toBeLessThan(127);
   expect(inputs.reduce((sum, tokens) => sum + tokens.length, 0)).toBeGreaterThan(8 * 128);
-  const embedder = await createEmbedder(model, { contextSize: 128, threads: 1 });
-  try {
+  await withEmbedder(model, 128, async (embedder) => {
     expectClose(await embedder.embed(inputs), expected);
     expectClose(await embedder.embed(inputs.slice(5, 6)), expected.slice(5, 6));
-  } finally {
-    await embedder.dispose();
-  }
+  });
 });
 
 it('keeps concurrent calls apart, each answered with its own inputs', async () => {
   const expected = await oneByOne();
-  const embedder = await createEmbedder(model, { contextSize: 128, threads: 1 });
-  try {
+  await withEmbedder(model, 128, async (embedder) => {
     const [first, second] = await Promise.all([embedder.embed(inputs.slice(0, 15)), embedder.embed(inputs.slice(15))]);
     expectClose([...first, ...second], expected);
-  } finally {
-    await embedder.dispose();
-  }
+  });
 });
 
 it('embeds with a context size that no sequence count divides, where llama.cpp would abort reserving a split batch', async () => {
   const expected = await oneByOne();
-  const embedder = await createEmbedder(model, { contextSize: 127, threads: 1 });
-  try {
-    expectClose(await embedder.embed(inputs), expected);
-  } finally {
-    await embedder.dispose();
-  }
+  await withEmbedder(model, 127, async (embedder) => expectClose(await embedder.embed(inputs), expected));
 });
 
 it('embeds with a model that does not pool, one input per decode, as node-llama-cpp does', async () => {
@@ -87,13 +86,10 @@ it('embeds with a model that does not pool, one input per decode, as node-llama-
   const texts = ['hello world', 'another text entirely', 'a third'];
   const tokens = texts.map((text) => unpooled.tokenize(text, true));
   const reference = await unpooled.createEmbeddingContext({ contextSize: 128, threads: 1 });
-  const embedder = await createEmbedder(unpooled, { contextSize: 128, threads: 1 });
   try {
-    const expected: number[][] = [];
-    for (const input of tokens) expected.push([...(await reference.getEmbeddingFor(input)).vector]);
-    expectClose(await embedder.embed(tokens), expected);
+    const expected = await oneByOne(reference, tokens);
+    await withEmbedder(unpooled, 128, async (embedder) => expectClose(await embedder.embed(tokens), expected));
   } finally {
-    await embedder.dispose();
     await reference.dispose();
     await unpooled.dispose();
   }
