@@ -1,4 +1,5 @@
-import { access, link, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { link, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tempPathFor } from './atomic-file.js';
 import { MediaType, layersOfType } from './model-artifact.js';
@@ -29,10 +30,13 @@ function describe(dir: string, model: StoredModel): ModelBundle {
   };
 }
 
-/** A bundle is renamed into place whole, so one whose model file is there is complete. */
-export async function existingBundle(layout: StoreLayout, model: StoredModel): Promise<ModelBundle | undefined> {
+/**
+ * A bundle is renamed into place whole, so one whose model file is there is complete. Checked
+ * synchronously, as every inference request does it: see `IndexCache` for why.
+ */
+export function existingBundle(layout: StoreLayout, model: StoredModel): ModelBundle | undefined {
   const bundle = describe(layout.bundle(model.id), model);
-  return (await access(bundle.modelPath).then(() => true, () => false)) ? bundle : undefined;
+  return existsSync(bundle.modelPath) ? bundle : undefined;
 }
 
 /**
@@ -40,7 +44,7 @@ export async function existingBundle(layout: StoreLayout, model: StoredModel): P
  * temp directory and renamed into place so a half-built bundle is never used.
  */
 export async function ensureBundle(layout: StoreLayout, model: StoredModel, owner: string): Promise<ModelBundle> {
-  const existing = await existingBundle(layout, model);
+  const existing = existingBundle(layout, model);
   if (existing) return existing;
   const dir = layout.bundle(model.id);
   const bundle = describe(dir, model);

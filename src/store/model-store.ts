@@ -140,7 +140,7 @@ export class ModelStore {
 
   /** Only building a bundle takes its lock: every request asks for one, and nearly always it is there. */
   async bundle(model: StoredModel): Promise<ModelBundle> {
-    return (await existingBundle(this.layout, model)) ?? this.#locks.bundle(model.id, () => ensureBundle(this.layout, model, this.#owner.token));
+    return existingBundle(this.layout, model) ?? this.#locks.bundle(model.id, () => ensureBundle(this.layout, model, this.#owner.token));
   }
 
   async tag(reference: string, target: string): Promise<string> {
