@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { digestBytes } from '../src/distribution/file-digest.js';
 import { MediaType } from '../src/store/model-artifact.js';
@@ -18,6 +19,31 @@ function manifestFor(layer: { digest: string; size: number }, config: { digest: 
 
 function blobEntry(bytes: Uint8Array): TarEntry {
   return { name: `blobs/sha256/${digestBytes(bytes).digest.slice(7)}`, content: bytes };
+}
+
+/** POSTs `size` bytes in 64 KiB chunks, with no Content-Length, until the runner answers; its status. */
+function chunkedPostStatus(url: string, size: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(url, { method: 'POST', headers: { 'content-type': 'application/json' } });
+    request.on('response', (response) => {
+      resolve(response.statusCode ?? 0);
+      request.destroy();
+    });
+    request.on('error', reject);
+    const chunk = Buffer.alloc(64 * 1024, 'a');
+    let sent = 0;
+    const write = (): void => {
+      while (sent < size) {
+        sent += chunk.length;
+        if (!request.write(chunk)) {
+          request.once('drain', write);
+          return;
+        }
+      }
+      request.end();
+    };
+    write();
+  });
 }
 
 describe('bad input leaves the store unchanged', () => {
@@ -132,5 +158,7 @@ describe('bad input leaves the store unchanged', () => {
     expect(wrongType.status).toBe(400);
     const huge = await fetch(`${runner.url}/models/create`, { method: 'POST', body: `{"from":"${'a'.repeat(11 * 1024 * 1024)}"}` });
     expect(huge.status).toBe(413);
+    // Without a length, the body is read as it arrives and refused once past the limit.
+    expect(await chunkedPostStatus(`${runner.url}/models/create`, 11 * 1024 * 1024)).toBe(413);
   });
 });

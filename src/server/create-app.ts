@@ -18,7 +18,6 @@ import { engineRoutes, type EngineRouteDeps } from './routes/engine-routes.js';
 import { modelRoutes } from './routes/model-routes.js';
 import { openAIModelRoutes } from './routes/openai-model-routes.js';
 import { rootRoutes } from './routes/root-routes.js';
-import { sentWhole } from './stream-body.js';
 import type { ServerEnv } from './server-env.js';
 import type { LogFeed } from '../logs/log-feed.js';
 import { httpMetrics } from './observability/http-metrics.js';
@@ -127,5 +126,5 @@ export function createApp(deps: AppDeps): { fetch: (request: Request) => Promise
     }
     return renderError(asRunnerError(error, deps.logger), c.get('errorStyle') ?? 'text');
   });
-  return { fetch: async (request) => sentWhole(await app.fetch(cleanPath(request))) };
+  return { fetch: async (request) => app.fetch(cleanPath(request)) };
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Engine } from '../engine/engine.js';
 import type { Lease } from '../scheduler/scheduler-types.js';
 import { leasedResponse } from './leased-response.js';
-import { streamBody } from './stream-body.js';
+import { streamedResponse } from './stream-body.js';
 
 function countingLease(): Lease & { releases: number } {
   const lease = {
@@ -19,7 +19,7 @@ async function* chunks(count: number): AsyncGenerator<Uint8Array> {
   for (let i = 0; i < count; i++) yield Buffer.from(`chunk ${i}\n`);
 }
 
-const streamed = (count: number) => async () => new Response(streamBody(chunks(count)));
+const streamed = (count: number) => async () => streamedResponse(chunks(count), { headers: {} });
 
 describe('leasedResponse', () => {
   it('holds the lease until a streamed body has been read to its end, then releases it once', async () => {
@@ -72,14 +72,15 @@ describe('leasedResponse', () => {
       yield Buffer.from('first');
       throw new Error('worker crashed');
     }
-    const response = await leasedResponse(lease, new AbortController().signal, async () => new Response(streamBody(failing())));
+    const response = await leasedResponse(lease, new AbortController().signal, async () => streamedResponse(failing(), { headers: {} }));
     await expect(response.text()).rejects.toThrow('worker crashed');
     expect(lease.releases).toBe(1);
   });
 
-  it('keeps status and headers', async () => {
+  it('releases at once for a complete body, which is in memory before it is sent, and keeps its status and headers', async () => {
     const lease = countingLease();
     const response = await leasedResponse(lease, new AbortController().signal, async () => Response.json({ ok: true }, { status: 201 }));
+    expect(lease.releases).toBe(1);
     expect(response.status).toBe(201);
     expect(response.headers.get('content-type')).toContain('application/json');
     expect(await response.json()).toEqual({ ok: true });

@@ -1,5 +1,6 @@
+import type { Context } from 'hono';
 import { once } from '../shared/once.js';
-import { streamBody } from './stream-body.js';
+import { isStreamed, streamBody } from './stream-body.js';
 
 async function* passThrough(body: ReadableStream<Uint8Array>, onChunk: (chunk: Uint8Array) => void): AsyncGenerator<Uint8Array> {
   for await (const chunk of body) {
@@ -9,15 +10,28 @@ async function* passThrough(body: ReadableStream<Uint8Array>, onChunk: (chunk: U
 }
 
 /**
- * The response with its body watched on the way out: each chunk is shown to `onChunk`, and
+ * Watches the context's response on its way out: each chunk of its body is shown to `onChunk`, and
  * `onEnd` runs once, when the body has been sent, fails or is cancelled (a client that left).
- * Cancelling the new body cancels the original, so what it holds (a lease) is let go as before.
+ *
+ * A streamed body is wrapped; cancelling the wrapper cancels the original, so what it holds (a
+ * lease) is let go as before. A complete body is left in memory as its handler made it, which
+ * @hono/node-server sends in one write with its Content-Length; it is read only when `onChunk`
+ * wants it, and then replaced by the same bytes.
  */
-export function observedResponse(response: Response, onEnd: () => void, onChunk: (chunk: Uint8Array) => void = () => undefined): Response {
-  if (!response.body) {
-    onEnd();
-    return response;
+export async function observeResponse(c: Context, onEnd: () => void, onChunk?: (chunk: Uint8Array) => void): Promise<void> {
+  const response = c.res;
+  if (isStreamed(response)) {
+    const body = streamBody(passThrough(response.body!, onChunk ?? (() => undefined)), once(onEnd));
+    c.res = new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+    return;
   }
-  const body = streamBody(passThrough(response.body, onChunk), once(onEnd));
-  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+  if (onChunk) {
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    onChunk(bytes);
+    // Hono's setter, given a response while it holds one, rebuilds the new one around its body as a
+    // stream; cleared first, it keeps the bytes, which go out in one write.
+    c.res = undefined;
+    c.res = new Response(bytes, { status: response.status, statusText: response.statusText, headers: response.headers });
+  }
+  onEnd();
 }

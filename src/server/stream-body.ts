@@ -40,7 +40,7 @@ export function streamBody(source: AsyncIterable<Uint8Array>, onEnd: () => void 
 
 /**
  * A response whose body is produced while it is sent: tokens, progress lines, logs, an archive. It
- * says `transfer-encoding: chunked`, which is how `sentWhole` tells it from a complete body, and
+ * says `transfer-encoding: chunked`, which is how `isStreamed` tells it from a complete body, and
  * which keeps @hono/node-server from holding its first chunk a timer tick, waiting for a second one
  * to give a short body a Content-Length (2–4 ms on a token stream's first token).
  */
@@ -49,15 +49,15 @@ export function streamedResponse(source: AsyncIterable<Uint8Array>, init: { stat
 }
 
 /**
- * The response as it is sent fastest. Any body that is not a stream (`streamedResponse`) was
- * complete when its handler returned, so it is read here, through the middlewares that watch it,
- * and @hono/node-server sends it in one write with its Content-Length, instead of the headers and
- * then the body in chunks, which the client reads twice.
+ * Whether a response's body is produced while it is sent (`streamedResponse`). Any other body was
+ * complete when its handler returned: the layers that watch a response (the lease, the request
+ * recorder, metrics) leave it whole rather than wrap it in streams, and @hono/node-server sends a
+ * body made from a string or bytes in one write with its Content-Length, where a stream goes out as
+ * headers and then chunks, which the client reads twice. Read from the headers alone: touching
+ * `body` makes @hono/node-server build the web Response it had put off.
  */
-export async function sentWhole(response: Response): Promise<Response> {
-  if (!response.body || response.headers.get('transfer-encoding') === 'chunked') return response;
-  const bytes = new Uint8Array(await response.arrayBuffer());
-  return new Response(bytes, { status: response.status, statusText: response.statusText, headers: response.headers });
+export function isStreamed(response: Response): boolean {
+  return response.headers.get('transfer-encoding') === 'chunked';
 }
 
 export function nodeReadable(body: ReadableStream<Uint8Array> | null): Readable {

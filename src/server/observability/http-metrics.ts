@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import type { ServerEnv } from '../server-env.js';
-import { observedResponse } from '../observed-response.js';
+import { observeResponse } from '../observed-response.js';
 import type { RunnerMetrics } from './runner-metrics.js';
 
 /**
@@ -15,8 +15,8 @@ function routeLabel(c: Context<ServerEnv>): string {
 }
 
 /**
- * Times every request to its last byte: a stream's as it is sent, a complete body's when it is read
- * whole to be sent (sentWhole), a HEAD request's, whose body Hono drops, at its headers.
+ * Times every request to its last byte: a stream's as it is sent, a complete body's when it is
+ * handed to the server to send, a HEAD request's, whose body Hono drops, at its headers.
  */
 export function httpMetrics(metrics: RunnerMetrics): MiddlewareHandler<ServerEnv> {
   return async (c, next) => {
@@ -27,6 +27,6 @@ export function httpMetrics(metrics: RunnerMetrics): MiddlewareHandler<ServerEnv
     const status = c.res.status;
     const observe = () => metrics.http(method, route, status, (performance.now() - started) / 1000);
     if (method === 'HEAD') observe();
-    else c.res = observedResponse(c.res, observe);
+    else await observeResponse(c, observe);
   };
 }

@@ -2,7 +2,7 @@ import type { MiddlewareHandler } from 'hono';
 import type { EngineMode } from '../../engine/engine.js';
 import { isJsonObject, parseJson } from '../../shared/json-object.js';
 import type { ModelStore } from '../../store/model-store.js';
-import { observedResponse } from '../observed-response.js';
+import { observeResponse } from '../observed-response.js';
 import { requestBytes } from '../read-json.js';
 import type { ServerEnv } from '../server-env.js';
 import { recordedAnswer, type CollapseStream } from './recorded-answer.js';
@@ -51,8 +51,8 @@ export function recordInference(deps: RecordInferenceDeps, mode: EngineMode, col
     const streamed = STREAM_TYPES.some((type) => contentType.startsWith(type));
     const decoder = new TextDecoder();
     let text = '';
-    c.res = observedResponse(
-      c.res,
+    await observeResponse(
+      c,
       () => {
         deps.records.finish(model.id, entry, status, recordedAnswer(status, text + decoder.decode(), streamed ? collapse : undefined));
         deps.metrics.request({ model: name, mode }, status, (performance.now() - started) / 1000);
