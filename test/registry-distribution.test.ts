@@ -288,6 +288,9 @@ describe('pull and push against a real registry', () => {
 
     await using fresh = await startRunner();
     const { held } = proxy.holdAfter(`/blobs/${weights}`, 64 * 1024);
+    // The corrupt license fails the pull only after the weights' first 64 KiB are on their way, or a
+    // loaded machine could fail it before the runner has read them.
+    proxy.delayUntil(`/blobs/${license}`, held);
     const response = await postJson(fresh, '/models/create', { from: name.replace(registry.host, proxy.host) });
     await held;
     const lines = await progressLines(response);

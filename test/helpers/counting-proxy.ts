@@ -26,6 +26,8 @@ export interface CountingProxy {
    * transfer rather than a clean end.
    */
   holdAfter(pathSubstring: string, bytes: number): { held: Promise<void> };
+  /** The next GET whose path contains `pathSubstring` is forwarded only once `until` has settled. */
+  delayUntil(pathSubstring: string, until: Promise<unknown>): void;
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
@@ -62,6 +64,7 @@ export async function startCountingProxy(targetUrl: string, options: CountingPro
   const target = new URL(targetUrl);
   const requests: ProxiedRequest[] = [];
   const holds: Hold[] = [];
+  const delays: { pathSubstring: string; until: Promise<unknown> }[] = [];
   let proxyOrigin = '';
 
   const relay = (record: ProxiedRequest, upstream: IncomingMessage, res: ServerResponse) => {
@@ -103,15 +106,21 @@ export async function startCountingProxy(targetUrl: string, options: CountingPro
     if (req.headers.range) record.range = req.headers.range;
     if (req.headers.authorization) record.authorization = req.headers.authorization;
     requests.push(record);
-    const upstreamReq = forwardRequest(req, target, { freshConnection: true });
-    upstreamReq.once('response', (upstream) => relay(record, upstream, res));
-    upstreamReq.once('error', (error) => {
-      if (res.headersSent) return void res.destroy();
-      record.status = 502;
-      res.writeHead(502, { 'content-type': 'text/plain' }).end(`upstream unreachable: ${error.message}\n`);
-    });
-    res.once('close', () => !res.writableFinished && upstreamReq.destroy());
-    req.pipe(upstreamReq);
+    const delayIndex = record.method === 'GET' ? delays.findIndex((delay) => record.path.includes(delay.pathSubstring)) : -1;
+    const delay = delayIndex >= 0 ? delays.splice(delayIndex, 1)[0]!.until : undefined;
+    const forward = () => {
+      const upstreamReq = forwardRequest(req, target, { freshConnection: true });
+      upstreamReq.once('response', (upstream) => relay(record, upstream, res));
+      upstreamReq.once('error', (error) => {
+        if (res.headersSent) return void res.destroy();
+        record.status = 502;
+        res.writeHead(502, { 'content-type': 'text/plain' }).end(`upstream unreachable: ${error.message}\n`);
+      });
+      res.once('close', () => !res.writableFinished && upstreamReq.destroy());
+      req.pipe(upstreamReq);
+    };
+    if (delay) void delay.finally(forward);
+    else forward();
   };
 
   const server = createServer(handle);
@@ -133,6 +142,9 @@ export async function startCountingProxy(targetUrl: string, options: CountingPro
       const held = new Promise<void>((done) => (resolve = done));
       holds.push({ pathSubstring, bytes, resolve });
       return { held };
+    },
+    delayUntil: (pathSubstring, until) => {
+      delays.push({ pathSubstring, until });
     },
     close,
     [Symbol.asyncDispose]: close,
