@@ -33,13 +33,15 @@ export async function chatRound(server: BenchServer, options: ChatRoundOptions):
     const wave = await runWave(load, concurrency);
     const clients = concurrency === 1 ? '1 client' : `${concurrency} clients`;
     figures[`tok/s, ${clients}`] = wave.tokensPerSecond;
-    figures[`TTFT p50 ms, ${clients}`] = wave.ttftP50Ms;
+    // A wave's p50 is over its clients; one client's wave is one request, so its p50 is over requests
+    // of the same cached prompt, one at a time.
+    figures[`TTFT p50 ms, ${clients}`] = concurrency === 1 ? (await firstTokenTimes(load, options.ttftRequests, 'cached')).p50 : wave.ttftP50Ms;
   }
-  const short = await firstTokenTimes(load, options.ttftRequests);
+  const short = await firstTokenTimes(load, options.ttftRequests, 'numbered');
   figures['short prompt tokens'] = short.promptTokens;
   figures['TTFT p50 ms, short prompt'] = short.p50;
   figures['TTFT p95 ms, short prompt'] = short.p95;
-  const long = await firstTokenTimes({ ...load, prompt: LONG_PROMPT }, options.ttftRequests);
+  const long = await firstTokenTimes({ ...load, prompt: LONG_PROMPT }, options.ttftRequests, 'numbered');
   figures['long prompt tokens'] = long.promptTokens;
   figures['TTFT p50 ms, 1,000-token prompt'] = long.p50;
   figures['TTFT p95 ms, 1,000-token prompt'] = long.p95;
@@ -48,10 +50,13 @@ export async function chatRound(server: BenchServer, options: ChatRoundOptions):
   return figures;
 }
 
+/** Both servers are warmed up alike, so the batch-1 rate is not the first requests a JIT compiles for. */
+const EMBED_WARM_UP_REQUESTS = 8;
+
 export async function embeddingRound(server: BenchServer, model: string, requests: number): Promise<Figures> {
-  await embeddingRate(server.baseUrl, model, EMBED_TEXTS, 1, 1);
+  await embeddingRate(server.baseUrl, model, EMBED_TEXTS, 1, EMBED_WARM_UP_REQUESTS);
   return {
-    'embeddings/s, batch 1': await embeddingRate(server.baseUrl, model, EMBED_TEXTS, 1, requests * 4),
+    'embeddings/s, batch 1': await embeddingRate(server.baseUrl, model, EMBED_TEXTS, 1, requests * 16),
     'embeddings/s, batch 32': await embeddingRate(server.baseUrl, model, EMBED_TEXTS, 32, requests),
   };
 }

@@ -75,12 +75,16 @@ export async function runWave(options: LoadOptions, concurrency: number): Promis
 }
 
 /**
- * Time to first token of one client at a time. Each prompt starts with its own number, so no
- * server can answer it from the previous request's cached prefix.
+ * Time to first token of one client at a time. A `numbered` prompt starts with the request's own
+ * number, so no server can answer it from the previous request's cached prefix; a `cached` one is
+ * the same every time, so only its last token is evaluated.
  */
-export async function firstTokenTimes(options: LoadOptions, requests: number): Promise<{ p50: number; p95: number; promptTokens: number }> {
+export async function firstTokenTimes(options: LoadOptions, requests: number, prompts: 'numbered' | 'cached'): Promise<{ p50: number; p95: number; promptTokens: number }> {
   const streams: StreamResult[] = [];
-  for (let i = 0; i < requests; i++) streams.push(await streamOnce({ ...options, prompt: `${1000 + i}. ${options.prompt}`, tokens: 4 }, i));
+  for (let i = 0; i < requests; i++) {
+    const prompt = prompts === 'numbered' ? `${1000 + i}. ${options.prompt}` : options.prompt;
+    streams.push(await streamOnce({ ...options, prompt, tokens: 4 }, i));
+  }
   const times = streams.map((stream) => stream.ttftMs);
   return { p50: percentile(times, 0.5), p95: percentile(times, 0.95), promptTokens: streams[0]?.promptTokens ?? 0 };
 }
