@@ -31,7 +31,7 @@ export async function observeResponse(c: Context, onEnd: () => void, onChunk?: (
     // Hono's setter, given a response while it holds one, rebuilds the new one around its body as a
     // stream; cleared first, it keeps the bytes, which go out in one write.
     c.res = undefined;
-    c.res = new Response(bytes, { status: response.status, statusText: response.statusText, headers: response.headers });
+    c.res = new Response(bytes.byteLength > 0 ? bytes : null, { status: response.status, statusText: response.statusText, headers: response.headers });
   }
   onEnd();
 }
