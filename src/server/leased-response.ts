@@ -2,7 +2,8 @@ import type { Engine } from '../engine/engine.js';
 import type { Lease } from '../scheduler/scheduler-types.js';
 import { onAbort } from '../shared/abort.js';
 import { once } from '../shared/once.js';
-import { isStreamed, streamBody } from './stream-body.js';
+import { watchedStream } from './observed-response.js';
+import { isStreamed } from './stream-body.js';
 
 /**
  * Serves one request on a leased engine. This is the one place a lease's lifetime is tied to its
@@ -30,5 +31,5 @@ export async function leasedResponse(lease: Lease, signal: AbortSignal, respond:
     end();
     return response;
   }
-  return new Response(streamBody(response.body!, end), { status: response.status, headers: response.headers });
+  return watchedStream(response, end);
 }

@@ -10,19 +10,29 @@ async function* passThrough(body: ReadableStream<Uint8Array>, onChunk: (chunk: U
 }
 
 /**
- * Watches the context's response on its way out: each chunk of its body is shown to `onChunk`, and
- * `onEnd` runs once, when the body has been sent, fails or is cancelled (a client that left).
- *
- * A streamed body is wrapped; cancelling the wrapper cancels the original, so what it holds (a
- * lease) is let go as before. A complete body is left in memory as its handler made it, which
- * @hono/node-server sends in one write with its Content-Length; it is read only when `onChunk`
- * wants it, and then replaced by the same bytes.
+ * The streamed `response` with its body watched on the way out: each chunk is shown to `onChunk`,
+ * and `onEnd` runs once, when the body has been sent, fails or is cancelled (a client that left).
+ * Cancelling the new body cancels the original, so what it holds is let go.
+ */
+export function watchedStream(response: Response, onEnd: () => void, onChunk?: (chunk: Uint8Array) => void): Response {
+  const body = response.body!;
+  return new Response(streamBody(onChunk ? passThrough(body, onChunk) : body, once(onEnd)), {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
+}
+
+/**
+ * Watches the context's response on its way out. A streamed body is wrapped (`watchedStream`). A
+ * complete body is left in memory as its handler made it, which @hono/node-server sends in one
+ * write with its Content-Length; it is read only when `onChunk` wants it, and then replaced by the
+ * same bytes, and `onEnd` runs at once.
  */
 export async function observeResponse(c: Context, onEnd: () => void, onChunk?: (chunk: Uint8Array) => void): Promise<void> {
   const response = c.res;
   if (isStreamed(response)) {
-    const body = streamBody(passThrough(response.body!, onChunk ?? (() => undefined)), once(onEnd));
-    c.res = new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+    c.res = watchedStream(response, onEnd, onChunk);
     return;
   }
   if (onChunk) {
