@@ -20,6 +20,19 @@ export interface ChatRoundOptions {
   concurrencies: readonly number[];
   tokens: number;
   ttftRequests: number;
+  warmUp: WarmUp;
+}
+
+/**
+ * What both servers are sent, one request at a time, between their fresh-server figures and the
+ * rest, which are a server left running. A JIT server runs code it has not optimized yet for its
+ * first thousands of tokens and hundreds of requests; llama-server has nothing to warm.
+ */
+export interface WarmUp {
+  /** Full-length chat requests (the per-token path). */
+  streams: number;
+  /** One-token chat requests, or one-input embedding requests (the per-request path). */
+  requests: number;
 }
 
 export async function chatRound(server: BenchServer, options: ChatRoundOptions): Promise<Figures> {
@@ -28,7 +41,10 @@ export async function chatRound(server: BenchServer, options: ChatRoundOptions):
   const requested = performance.now();
   const first = await streamOnce({ ...load, tokens: 4 }, 1);
   figures['cold start ms'] = requested + first.ttftMs - (server.spawnedAt ?? requested);
-  await streamOnce({ ...load, tokens: 16 }, 2);
+  figures['tok/s, 1 client, fresh server'] = (await runWave(load, 1)).tokensPerSecond;
+  figures['TTFT p50 ms, 1 client, fresh server'] = (await firstTokenTimes(load, options.ttftRequests, 'cached')).p50;
+  for (let request = 0; request < options.warmUp.streams; request++) await streamOnce(load, request);
+  for (let request = 0; request < options.warmUp.requests; request++) await streamOnce({ ...load, tokens: 1 }, request);
   for (const concurrency of options.concurrencies) {
     const wave = await runWave(load, concurrency);
     const clients = concurrency === 1 ? '1 client' : `${concurrency} clients`;
@@ -50,11 +66,8 @@ export async function chatRound(server: BenchServer, options: ChatRoundOptions):
   return figures;
 }
 
-/** Both servers are warmed up alike, so the batch-1 rate is not the first requests a JIT compiles for. */
-const EMBED_WARM_UP_REQUESTS = 8;
-
-export async function embeddingRound(server: BenchServer, model: string, requests: number): Promise<Figures> {
-  await embeddingRate(server.baseUrl, model, EMBED_TEXTS, 1, EMBED_WARM_UP_REQUESTS);
+export async function embeddingRound(server: BenchServer, model: string, requests: number, warmUp: WarmUp): Promise<Figures> {
+  await embeddingRate(server.baseUrl, model, EMBED_TEXTS, 1, warmUp.requests);
   return {
     'embeddings/s, batch 1': await embeddingRate(server.baseUrl, model, EMBED_TEXTS, 1, requests * 16),
     'embeddings/s, batch 32': await embeddingRate(server.baseUrl, model, EMBED_TEXTS, 32, requests),

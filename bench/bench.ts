@@ -23,6 +23,8 @@ const { values } = parseArgs({
     threads: { type: 'string', default: String(availableParallelism()) },
     'context-per-slot': { type: 'string', default: '1024' },
     'ttft-requests': { type: 'string', default: '10' },
+    'warm-up-streams': { type: 'string', default: '8' },
+    'warm-up-requests': { type: 'string', default: '500' },
     'embedding-requests': { type: 'string', default: '8' },
     only: { type: 'string', default: 'chat,embeddings' },
   },
@@ -44,14 +46,15 @@ const ourBuild = await built('build-llama-addon.sh', "node-llama-cpp's addon");
 process.stderr.write(`node-llama-cpp: ${ourBuild}\n`);
 process.stderr.write(`${rounds} rounds, ${threads} threads, ${parallel} slots of ${contextPerSlot} tokens, ${values.tokens} tokens per request, clients ${values.concurrency}\n`);
 
-const chat = { model: 'bench/smollm2:q8_0', concurrencies: values.concurrency.split(',').map(Number), tokens: Number(values.tokens), ttftRequests: Number(values['ttft-requests']) };
+const warmUp = { streams: Number(values['warm-up-streams']), requests: Number(values['warm-up-requests']) };
+const chat = { model: 'bench/smollm2:q8_0', concurrencies: values.concurrency.split(',').map(Number), tokens: Number(values.tokens), ttftRequests: Number(values['ttft-requests']), warmUp };
 const results: Record<'ours' | 'theirs', Figures[]> = { ours: [], theirs: [] };
 
 async function ours(): Promise<Figures> {
   const models = { [chat.model]: { ggufPath: chatModel, contextSize: contextPerSlot }, 'bench/minilm:f16': { ggufPath: embedModel, contextSize: 512 } };
   return using(await startOurServer({ entry, threads, parallel, models }), async (server) => ({
     ...(sections.has('chat') ? await chatRound(server, chat) : {}),
-    ...(sections.has('embeddings') ? await embeddingRound(server, 'bench/minilm:f16', Number(values['embedding-requests'])) : {}),
+    ...(sections.has('embeddings') ? await embeddingRound(server, 'bench/minilm:f16', Number(values['embedding-requests']), warmUp) : {}),
   }));
 }
 
@@ -60,7 +63,7 @@ async function theirs(): Promise<Figures> {
   const figures = sections.has('chat') ? await using(await startLlamaServer({ binary, model: chatModel, port, threads, extraArgs: chatArgs }), (server) => chatRound(server, { ...chat, model: 'smollm2' })) : {};
   if (!sections.has('embeddings')) return figures;
   const embedding = await startLlamaServer({ binary, model: embedModel, port, threads, extraArgs: ['--embeddings'] });
-  return { ...figures, ...(await using(embedding, (server) => embeddingRound(server, 'minilm', Number(values['embedding-requests'])))) };
+  return { ...figures, ...(await using(embedding, (server) => embeddingRound(server, 'minilm', Number(values['embedding-requests']), warmUp))) };
 }
 
 for (let round = 0; round < rounds; round++) {
