@@ -24,10 +24,21 @@ export interface LoadOptions {
   tokens: number;
 }
 
+/** No request of the benchmark takes this long: a server that stops answering fails the run rather than hanging it. */
+const REQUEST_TIMEOUT_MS = 120_000;
+
 /** A kept-alive connection the server closed just as it was reused fails before any response; once more is fair. */
 export async function post(url: string, body: unknown): Promise<Response> {
-  const init = { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
-  return fetch(url, init).catch(() => fetch(url, init));
+  const init = (): RequestInit => ({
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+  });
+  return fetch(url, init()).catch((error: unknown) => {
+    if ((error as Error).name === 'TimeoutError') throw new Error(`${url}: no answer in ${REQUEST_TIMEOUT_MS / 1000} s`);
+    return fetch(url, init());
+  });
 }
 
 export async function streamOnce(options: LoadOptions, seed: number): Promise<StreamResult> {
