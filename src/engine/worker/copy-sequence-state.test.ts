@@ -1,28 +1,23 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { getLlama, LlamaLogLevel, type Llama, type LlamaContext, type LlamaContextSequence, type LlamaModel, type Token } from 'node-llama-cpp';
+import type { LlamaContext, LlamaContextSequence, Token } from 'node-llama-cpp';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { generatedModel } from '../../../test/helpers/models.js';
+import { loadedModel } from '../../../test/helpers/loaded-model.js';
 import { copySequenceStateThroughFile } from './copy-sequence-state.js';
 import { prepareSequence } from './sequence-pool.js';
 
-let llama: Llama;
-let model: LlamaModel;
+const loaded = loadedModel('tiny', 'q8_0');
 let context: LlamaContext;
 let directory: string;
 
 beforeAll(async () => {
-  llama = await getLlama({ gpu: false, build: 'never', maxThreads: 1, logLevel: LlamaLogLevel.error });
-  model = await llama.loadModel({ modelPath: await generatedModel('tiny', 'q8_0') });
-  context = await model.createContext({ contextSize: 1024, sequences: 3 });
+  context = await loaded.model.createContext({ contextSize: 1024, sequences: 3 });
   directory = await mkdtemp(join(tmpdir(), 'sequence-copy-'));
 });
 
 afterAll(async () => {
   await context?.dispose();
-  await model?.dispose();
-  await llama?.dispose();
   await rm(directory, { recursive: true, force: true });
 });
 
@@ -41,8 +36,8 @@ async function greedy(sequence: LlamaContextSequence, prompt: Token[], count: nu
 
 it('gives a sequence the copied prompt prefix of one paused mid-generation, and the same tokens as evaluating it', async () => {
   const [busy, copy, fresh] = [context.getSequence(), context.getSequence(), context.getSequence()];
-  const first = model.tokenize(`${systemPrompt}. First question?`, true);
-  const second = model.tokenize(`${systemPrompt}. Another question entirely?`, true);
+  const first = loaded.model.tokenize(`${systemPrompt}. First question?`, true);
+  const second = loaded.model.tokenize(`${systemPrompt}. Another question entirely?`, true);
   const generation = busy.evaluate(first, { temperature: 0 });
   for (let step = 0; step < 5; step++) await generation.next();
 

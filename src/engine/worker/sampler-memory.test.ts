@@ -1,6 +1,5 @@
-import { getLlama, LlamaLogLevel, type Llama, type LlamaModel } from 'node-llama-cpp';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { generatedModel } from '../../../test/helpers/models.js';
+import { expect, it } from 'vitest';
+import { loadedModel } from '../../../test/helpers/loaded-model.js';
 
 /** node-llama-cpp's native sampler, as its own LlamaSampler makes one for every evaluation. */
 interface NativeSampler {
@@ -8,19 +7,8 @@ interface NativeSampler {
 }
 type SamplerBindings = { AddonSampler: new (model: unknown) => NativeSampler };
 
-let llama: Llama;
-let model: LlamaModel;
-
-beforeAll(async () => {
-  llama = await getLlama({ gpu: false, build: 'never', maxThreads: 1, logLevel: LlamaLogLevel.error });
-  // The largest vocabulary among the small presets (30,522 tokens): 358 KiB of candidates a sampler.
-  model = await llama.loadModel({ modelPath: await generatedModel('minilm', 'f16') });
-});
-
-afterAll(async () => {
-  await model?.dispose();
-  await llama?.dispose();
-});
+// The largest vocabulary among the small presets (30,522 tokens): 358 KiB of candidates a sampler.
+const loaded = loadedModel('minilm', 'f16');
 
 const residentMiB = () => process.memoryUsage().rss / 1024 / 1024;
 
@@ -28,8 +16,8 @@ const residentMiB = () => process.memoryUsage().rss / 1024 / 1024;
 // vocabulary-sized buffer until V8 happened to collect the wrapper, and a worker grew by 70 MiB
 // over 500 requests. The loop allocates too little for V8 to collect anything meanwhile.
 it('frees a sampler’s vocabulary-sized buffer when the sampler is disposed, not when V8 collects it', () => {
-  const bindings = (llama as unknown as { _bindings: SamplerBindings })._bindings;
-  const native = (model as unknown as { _model: unknown })._model;
+  const bindings = (loaded.llama as unknown as { _bindings: SamplerBindings })._bindings;
+  const native = (loaded.model as unknown as { _model: unknown })._model;
   const samplers = 300;
   const before = residentMiB();
   for (let i = 0; i < samplers; i++) new bindings.AddonSampler(native).dispose();
