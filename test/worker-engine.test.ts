@@ -1,6 +1,7 @@
 import { pino } from 'pino';
-import { expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { startWorkerEngine as StartWorkerEngine } from '../src/engine/client/worker-engine.js';
+import type { Engine } from '../src/engine/engine.js';
 import { generatedModel } from './helpers/models.js';
 import { builtEntry } from './helpers/runner-process.js';
 
@@ -26,4 +27,48 @@ it('starts, generates and reuses a sequence with logging quieted to errors', asy
   } finally {
     await engine.close();
   }
+});
+
+describe('embedding requests on one open call to the worker', () => {
+  let engine: Engine;
+  const signal = new AbortController().signal;
+  const embedAlone = async (inputs: string[]) => (await engine.embed(inputs, signal)).vectors;
+
+  beforeAll(async () => {
+    const start = await builtStartWorkerEngine();
+    engine = await start(
+      { name: 'ai/tiny-embed', modelPath: await generatedModel('tiny-embed'), mode: 'embedding', contextSize: 64, parallel: 1, gpu: 'off', threads: 1, chatTemplatePath: undefined },
+      { socketDir: `/tmp/mr-test-${process.pid}`, log: pino({ level: 'silent' }), logLevel: 'error' },
+    );
+  });
+  afterAll(() => engine.close());
+
+  it('answers concurrent requests each with its own vectors, and fails only the one too long for the context', async () => {
+    const alpha = await embedAlone(['alpha']);
+    const betaGamma = await embedAlone(['beta', 'gamma']);
+    const [first, second, tooLong] = await Promise.allSettled([
+      engine.embed(['alpha'], signal),
+      engine.embed(['beta', 'gamma'], signal),
+      engine.embed(['word '.repeat(200)], signal),
+    ]);
+    expect(first).toMatchObject({ status: 'fulfilled', value: { vectors: alpha } });
+    expect(second).toMatchObject({ status: 'fulfilled', value: { vectors: betaGamma } });
+    expect(tooLong).toMatchObject({ status: 'rejected', reason: { code: 'context_length_exceeded', param: 'input' } });
+  });
+
+  it('fails an aborted request at once as cancelled and answers the next one', async () => {
+    const alpha = await embedAlone(['alpha']);
+    const departed = new AbortController();
+    const abandoned = engine.embed(Array.from({ length: 64 }, (_, index) => `input ${index}`), departed.signal);
+    departed.abort();
+    await expect(abandoned).rejects.toMatchObject({ code: 'unavailable', message: 'request for model ai/tiny-embed was cancelled' });
+    await expect(engine.embed(['alpha'], departed.signal)).rejects.toMatchObject({ code: 'unavailable' });
+    expect(await embedAlone(['alpha'])).toEqual(alpha);
+  });
+
+  it('fails the requests in flight with the crash when the worker is killed', async () => {
+    const inFlight = engine.embed(Array.from({ length: 64 }, (_, index) => `input ${index}`), signal);
+    process.kill(engine.pid!, 'SIGKILL');
+    await expect(inFlight).rejects.toMatchObject({ code: 'internal', message: expect.stringMatching(/engine for model ai\/tiny-embed was killed by SIGKILL/) });
+  });
 });

@@ -1,5 +1,6 @@
 import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { RunnerError, isRunnerError, type ErrorCode } from '../shared/errors.js';
+import type { Failure__Output } from './proto/generated/modelrunner/engine/v1/Failure.js';
 
 const CODE_KEY = 'x-runner-error-code';
 const PARAM_KEY = 'x-runner-error-param';
@@ -11,13 +12,28 @@ const grpcStatusFor: Partial<Record<ErrorCode, status>> = {
   not_found: status.NOT_FOUND,
 };
 
+/** A worker's error, whatever was thrown, as the Failure the runner restores it from. */
+export function toFailure(error: unknown): Failure__Output {
+  const runnerError = isRunnerError(error) ? error : new RunnerError('internal', error instanceof Error ? error.message : String(error));
+  return { code: runnerError.code, message: runnerError.message, param: runnerError.param ?? '' };
+}
+
+export function fromFailure({ code, message, param }: Failure__Output): RunnerError {
+  return new RunnerError(code as ErrorCode, message, param ? { param } : {});
+}
+
 /** A worker's error as gRPC status, carrying the RunnerError code so the runner can restore it. */
 export function toServiceError(error: unknown): Partial<ServiceError> {
-  const runnerError = isRunnerError(error) ? error : new RunnerError('internal', error instanceof Error ? error.message : String(error));
+  const failure = toFailure(error);
   const metadata = new Metadata();
-  metadata.set(CODE_KEY, runnerError.code);
-  if (runnerError.param) metadata.set(PARAM_KEY, runnerError.param);
-  return { code: grpcStatusFor[runnerError.code] ?? status.INTERNAL, details: runnerError.message, metadata };
+  metadata.set(CODE_KEY, failure.code);
+  if (failure.param) metadata.set(PARAM_KEY, failure.param);
+  return { code: grpcStatusFor[failure.code as ErrorCode] ?? status.INTERNAL, details: failure.message, metadata };
+}
+
+/** What a request hears when its own client gave up on it. */
+export function cancelledError(model: string): RunnerError {
+  return new RunnerError('unavailable', `request for model ${model} was cancelled`);
 }
 
 /** The runner's view of a failed call: the worker's own RunnerError, or one naming the model. */
@@ -25,8 +41,8 @@ export function fromServiceError(error: ServiceError, model: string): RunnerErro
   const code = error.metadata?.get(CODE_KEY)[0];
   if (typeof code === 'string') {
     const param = error.metadata.get(PARAM_KEY)[0];
-    return new RunnerError(code as ErrorCode, error.details, typeof param === 'string' ? { param } : {});
+    return fromFailure({ code, message: error.details, param: typeof param === 'string' ? param : '' });
   }
-  if (error.code === status.CANCELLED) return new RunnerError('unavailable', `request for model ${model} was cancelled`);
+  if (error.code === status.CANCELLED) return cancelledError(model);
   return new RunnerError('internal', `the engine serving model ${model} failed: ${error.details || error.message}`);
 }

@@ -13,6 +13,7 @@ import type { TokenProbability__Output } from '../proto/generated/modelrunner/en
 import { fromServiceError } from '../grpc-errors.js';
 import type { EngineClient } from '../proto/generated/modelrunner/engine/v1/Engine.js';
 import { loadEngineProto } from '../proto/load-engine-proto.js';
+import { EmbedSession } from './embed-session.js';
 import { relayWorkerLogs, stderrTail } from './worker-output.js';
 
 const WORKER_ENTRY = fileURLToPath(new URL('../worker/worker-main.js', import.meta.url));
@@ -117,7 +118,7 @@ export async function loadInWorker(worker: StartedWorker, options: EngineLoadOpt
         done,
       ),
     );
-    return new WorkerEngine(child, client, info, exited, failure);
+    return new WorkerEngine(child, client, info, exited, failure, new EmbedSession({ open: () => client.embed(), failure, model: options.name }));
   } catch (error) {
     child.kill('SIGKILL');
     await exited;
@@ -179,6 +180,7 @@ class WorkerEngine implements Engine {
     readonly info: EngineInfo,
     readonly exited: Promise<void>,
     readonly failure: (error: ServiceError) => Promise<RunnerError>,
+    readonly embeddings: EmbedSession,
   ) {}
 
   get pid(): number | undefined {
@@ -200,13 +202,7 @@ class WorkerEngine implements Engine {
   }
 
   async embed(inputs: readonly string[], signal: AbortSignal): Promise<EmbeddingResult> {
-    const reply = await callUnary<{ embeddings: { values: number[] }[]; promptTokens: number }>(this.failure, (done) => {
-      const call = this.client.embed({ inputs: [...inputs] }, (error, value) => {
-        stopWatching();
-        done(error, value);
-      });
-      const stopWatching = onAbort(signal, () => call.cancel());
-    });
+    const reply = await this.embeddings.embed(inputs, signal);
     return { vectors: reply.embeddings.map((embedding) => embedding.values), promptTokens: reply.promptTokens };
   }
 
@@ -216,6 +212,7 @@ class WorkerEngine implements Engine {
   }
 
   async close(): Promise<void> {
+    this.embeddings.close();
     this.client.close();
     if (this.child.exitCode === null && this.child.signalCode === null) {
       this.child.stdin?.end();

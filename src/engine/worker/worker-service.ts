@@ -1,8 +1,10 @@
-import type { ServerUnaryCall, ServerWritableStream, sendUnaryData } from '@grpc/grpc-js';
+import type { ServerDuplexStream, ServerUnaryCall, ServerWritableStream, sendUnaryData } from '@grpc/grpc-js';
 import { once } from 'node:events';
 import { RunnerError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
-import { toServiceError } from '../grpc-errors.js';
+import { toFailure, toServiceError } from '../grpc-errors.js';
+import type { EmbedRequest__Output } from '../proto/generated/modelrunner/engine/v1/EmbedRequest.js';
+import type { EmbedResult } from '../proto/generated/modelrunner/engine/v1/EmbedResult.js';
 import type { EngineHandlers } from '../proto/generated/modelrunner/engine/v1/Engine.js';
 import type { GenerateEvent } from '../proto/generated/modelrunner/engine/v1/GenerateEvent.js';
 import type { GenerateRequest__Output } from '../proto/generated/modelrunner/engine/v1/GenerateRequest.js';
@@ -36,6 +38,18 @@ async function streamGeneration(engine: LlamaEngine, call: ServerWritableStream<
   }
 }
 
+/** Answers one request on the runner's open Embed call, failed or not, unless the call has ended. */
+async function answerEmbedding(loaded: () => LlamaEngine, request: EmbedRequest__Output, call: ServerDuplexStream<EmbedRequest__Output, EmbedResult>): Promise<void> {
+  let result: EmbedResult;
+  try {
+    const { vectors, promptTokens } = await loaded().embed(request.inputs);
+    result = { id: request.id, reply: { embeddings: vectors.map((values) => ({ values })), promptTokens } };
+  } catch (error) {
+    result = { id: request.id, failure: toFailure(error) };
+  }
+  if (!call.cancelled && !call.writableEnded) call.write(result);
+}
+
 /** The worker's gRPC handlers over one LlamaEngine, loaded by the first Load call. */
 /** `llama` is node-llama-cpp as the worker started it; a Load waits for it. */
 export function workerService(log: Logger, llama: Promise<Llama>, onLoaded: (engine: LlamaEngine) => void): EngineHandlers {
@@ -59,9 +73,9 @@ export function workerService(log: Logger, llama: Promise<Llama>, onLoaded: (eng
         .then(() => streamGeneration(loaded(), call))
         .catch((error: unknown) => call.emit('error', toServiceError(error)));
     },
-    Embed: unary(async (request) => {
-      const { vectors, promptTokens } = await loaded().embed(request.inputs);
-      return { embeddings: vectors.map((values) => ({ values })), promptTokens };
-    }),
+    Embed: (call) => {
+      call.on('data', (request: EmbedRequest__Output) => void answerEmbedding(loaded, request, call));
+      call.on('end', () => call.end());
+    },
   };
 }

@@ -5,8 +5,10 @@ import type { ChatMessage as _modelrunner_engine_v1_ChatMessage, ChatMessage__Ou
 import type { ChatPrompt as _modelrunner_engine_v1_ChatPrompt, ChatPrompt__Output as _modelrunner_engine_v1_ChatPrompt__Output } from './modelrunner/engine/v1/ChatPrompt.js';
 import type { EmbedReply as _modelrunner_engine_v1_EmbedReply, EmbedReply__Output as _modelrunner_engine_v1_EmbedReply__Output } from './modelrunner/engine/v1/EmbedReply.js';
 import type { EmbedRequest as _modelrunner_engine_v1_EmbedRequest, EmbedRequest__Output as _modelrunner_engine_v1_EmbedRequest__Output } from './modelrunner/engine/v1/EmbedRequest.js';
+import type { EmbedResult as _modelrunner_engine_v1_EmbedResult, EmbedResult__Output as _modelrunner_engine_v1_EmbedResult__Output } from './modelrunner/engine/v1/EmbedResult.js';
 import type { Embedding as _modelrunner_engine_v1_Embedding, Embedding__Output as _modelrunner_engine_v1_Embedding__Output } from './modelrunner/engine/v1/Embedding.js';
 import type { EngineClient as _modelrunner_engine_v1_EngineClient, EngineDefinition as _modelrunner_engine_v1_EngineDefinition } from './modelrunner/engine/v1/Engine.js';
+import type { Failure as _modelrunner_engine_v1_Failure, Failure__Output as _modelrunner_engine_v1_Failure__Output } from './modelrunner/engine/v1/Failure.js';
 import type { Finish as _modelrunner_engine_v1_Finish, Finish__Output as _modelrunner_engine_v1_Finish__Output } from './modelrunner/engine/v1/Finish.js';
 import type { GenerateEvent as _modelrunner_engine_v1_GenerateEvent, GenerateEvent__Output as _modelrunner_engine_v1_GenerateEvent__Output } from './modelrunner/engine/v1/GenerateEvent.js';
 import type { GenerateRequest as _modelrunner_engine_v1_GenerateRequest, GenerateRequest__Output as _modelrunner_engine_v1_GenerateRequest__Output } from './modelrunner/engine/v1/GenerateRequest.js';
@@ -34,8 +36,10 @@ export interface ProtoGrpcType {
         ChatPrompt: MessageTypeDefinition<_modelrunner_engine_v1_ChatPrompt, _modelrunner_engine_v1_ChatPrompt__Output>
         EmbedReply: MessageTypeDefinition<_modelrunner_engine_v1_EmbedReply, _modelrunner_engine_v1_EmbedReply__Output>
         EmbedRequest: MessageTypeDefinition<_modelrunner_engine_v1_EmbedRequest, _modelrunner_engine_v1_EmbedRequest__Output>
+        EmbedResult: MessageTypeDefinition<_modelrunner_engine_v1_EmbedResult, _modelrunner_engine_v1_EmbedResult__Output>
         Embedding: MessageTypeDefinition<_modelrunner_engine_v1_Embedding, _modelrunner_engine_v1_Embedding__Output>
         Engine: SubtypeConstructor<typeof grpc.Client, _modelrunner_engine_v1_EngineClient> & { service: _modelrunner_engine_v1_EngineDefinition }
+        Failure: MessageTypeDefinition<_modelrunner_engine_v1_Failure, _modelrunner_engine_v1_Failure__Output>
         Finish: MessageTypeDefinition<_modelrunner_engine_v1_Finish, _modelrunner_engine_v1_Finish__Output>
         GenerateEvent: MessageTypeDefinition<_modelrunner_engine_v1_GenerateEvent, _modelrunner_engine_v1_GenerateEvent__Output>
         GenerateRequest: MessageTypeDefinition<_modelrunner_engine_v1_GenerateRequest, _modelrunner_engine_v1_GenerateRequest__Output>

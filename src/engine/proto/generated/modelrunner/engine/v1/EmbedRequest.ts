@@ -3,8 +3,10 @@
 
 export interface EmbedRequest {
   'inputs'?: (string)[];
+  'id'?: (number);
 }
 
 export interface EmbedRequest__Output {
   'inputs': (string)[];
+  'id': (number);
 }

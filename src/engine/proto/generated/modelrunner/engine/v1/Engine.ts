@@ -2,8 +2,8 @@
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
-import type { EmbedReply as _modelrunner_engine_v1_EmbedReply, EmbedReply__Output as _modelrunner_engine_v1_EmbedReply__Output } from '../../../modelrunner/engine/v1/EmbedReply.js';
 import type { EmbedRequest as _modelrunner_engine_v1_EmbedRequest, EmbedRequest__Output as _modelrunner_engine_v1_EmbedRequest__Output } from '../../../modelrunner/engine/v1/EmbedRequest.js';
+import type { EmbedResult as _modelrunner_engine_v1_EmbedResult, EmbedResult__Output as _modelrunner_engine_v1_EmbedResult__Output } from '../../../modelrunner/engine/v1/EmbedResult.js';
 import type { GenerateEvent as _modelrunner_engine_v1_GenerateEvent, GenerateEvent__Output as _modelrunner_engine_v1_GenerateEvent__Output } from '../../../modelrunner/engine/v1/GenerateEvent.js';
 import type { GenerateRequest as _modelrunner_engine_v1_GenerateRequest, GenerateRequest__Output as _modelrunner_engine_v1_GenerateRequest__Output } from '../../../modelrunner/engine/v1/GenerateRequest.js';
 import type { HealthReply as _modelrunner_engine_v1_HealthReply, HealthReply__Output as _modelrunner_engine_v1_HealthReply__Output } from '../../../modelrunner/engine/v1/HealthReply.js';
@@ -14,14 +14,10 @@ import type { TokenizeReply as _modelrunner_engine_v1_TokenizeReply, TokenizeRep
 import type { TokenizeRequest as _modelrunner_engine_v1_TokenizeRequest, TokenizeRequest__Output as _modelrunner_engine_v1_TokenizeRequest__Output } from '../../../modelrunner/engine/v1/TokenizeRequest.js';
 
 export interface EngineClient extends grpc.Client {
-  Embed(argument: _modelrunner_engine_v1_EmbedRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_modelrunner_engine_v1_EmbedReply__Output>): grpc.ClientUnaryCall;
-  Embed(argument: _modelrunner_engine_v1_EmbedRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_modelrunner_engine_v1_EmbedReply__Output>): grpc.ClientUnaryCall;
-  Embed(argument: _modelrunner_engine_v1_EmbedRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_modelrunner_engine_v1_EmbedReply__Output>): grpc.ClientUnaryCall;
-  Embed(argument: _modelrunner_engine_v1_EmbedRequest, callback: grpc.requestCallback<_modelrunner_engine_v1_EmbedReply__Output>): grpc.ClientUnaryCall;
-  embed(argument: _modelrunner_engine_v1_EmbedRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_modelrunner_engine_v1_EmbedReply__Output>): grpc.ClientUnaryCall;
-  embed(argument: _modelrunner_engine_v1_EmbedRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_modelrunner_engine_v1_EmbedReply__Output>): grpc.ClientUnaryCall;
-  embed(argument: _modelrunner_engine_v1_EmbedRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_modelrunner_engine_v1_EmbedReply__Output>): grpc.ClientUnaryCall;
-  embed(argument: _modelrunner_engine_v1_EmbedRequest, callback: grpc.requestCallback<_modelrunner_engine_v1_EmbedReply__Output>): grpc.ClientUnaryCall;
+  Embed(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_modelrunner_engine_v1_EmbedRequest, _modelrunner_engine_v1_EmbedResult__Output>;
+  Embed(options?: grpc.CallOptions): grpc.ClientDuplexStream<_modelrunner_engine_v1_EmbedRequest, _modelrunner_engine_v1_EmbedResult__Output>;
+  embed(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_modelrunner_engine_v1_EmbedRequest, _modelrunner_engine_v1_EmbedResult__Output>;
+  embed(options?: grpc.CallOptions): grpc.ClientDuplexStream<_modelrunner_engine_v1_EmbedRequest, _modelrunner_engine_v1_EmbedResult__Output>;
   
   Generate(argument: _modelrunner_engine_v1_GenerateRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_modelrunner_engine_v1_GenerateEvent__Output>;
   Generate(argument: _modelrunner_engine_v1_GenerateRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_modelrunner_engine_v1_GenerateEvent__Output>;
@@ -58,7 +54,7 @@ export interface EngineClient extends grpc.Client {
 }
 
 export interface EngineHandlers extends grpc.UntypedServiceImplementation {
-  Embed: grpc.handleUnaryCall<_modelrunner_engine_v1_EmbedRequest__Output, _modelrunner_engine_v1_EmbedReply>;
+  Embed: grpc.handleBidiStreamingCall<_modelrunner_engine_v1_EmbedRequest__Output, _modelrunner_engine_v1_EmbedResult>;
   
   Generate: grpc.handleServerStreamingCall<_modelrunner_engine_v1_GenerateRequest__Output, _modelrunner_engine_v1_GenerateEvent>;
   
@@ -71,7 +67,7 @@ export interface EngineHandlers extends grpc.UntypedServiceImplementation {
 }
 
 export interface EngineDefinition extends grpc.ServiceDefinition {
-  Embed: MethodDefinition<_modelrunner_engine_v1_EmbedRequest, _modelrunner_engine_v1_EmbedReply, _modelrunner_engine_v1_EmbedRequest__Output, _modelrunner_engine_v1_EmbedReply__Output>
+  Embed: MethodDefinition<_modelrunner_engine_v1_EmbedRequest, _modelrunner_engine_v1_EmbedResult, _modelrunner_engine_v1_EmbedRequest__Output, _modelrunner_engine_v1_EmbedResult__Output>
   Generate: MethodDefinition<_modelrunner_engine_v1_GenerateRequest, _modelrunner_engine_v1_GenerateEvent, _modelrunner_engine_v1_GenerateRequest__Output, _modelrunner_engine_v1_GenerateEvent__Output>
   Health: MethodDefinition<_modelrunner_engine_v1_HealthRequest, _modelrunner_engine_v1_HealthReply, _modelrunner_engine_v1_HealthRequest__Output, _modelrunner_engine_v1_HealthReply__Output>
   Load: MethodDefinition<_modelrunner_engine_v1_LoadRequest, _modelrunner_engine_v1_LoadReply, _modelrunner_engine_v1_LoadRequest__Output, _modelrunner_engine_v1_LoadReply__Output>
