@@ -6,23 +6,28 @@
  * - our runner;
  * - the leanest server of the same design: node's own HTTP server parsing the JSON body and calling
  *   our worker over gRPC, with no routing, store, lease, recording or metrics;
- * - the same without the worker process: node's HTTP server calling our worker's engine
- *   (LlamaEngine) in-process, so the difference is the gRPC hop;
+ * - the same with the worker's engine (LlamaEngine) in a child process behind a plain Unix socket,
+ *   one JSON line each way (socket-engine.ts): a second process without gRPC;
+ * - the same without the worker process: node's HTTP server calling the engine in-process, so the
+ *   difference is the hop between the processes;
  * - llama-server --embeddings;
  * - node's HTTP server answering a fixed JSON body, no model: the HTTP round trip alone.
  * It prints each one's p50 per request, median and spread over the rounds. The npm script runs it
  * with one libuv pool thread, as every worker runs, since the in-process engine decodes on that
  * thread: with node's default four, libgomp makes a team per calling thread and stops spinning.
  */
+import { fork } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startWorkerEngine } from '../src/engine/client/worker-engine.js';
 import type { Engine } from '../src/engine/engine.js';
-import { LlamaEngine, startLlama } from '../src/engine/worker/llama-engine.js';
 import { embeddingData } from '../src/server/openai/openai-bodies.js';
 import { createLogger } from '../src/shared/logger.js';
 import { packageInfo } from '../src/shared/package-root.js';
@@ -31,11 +36,11 @@ import { summarise } from './bench-report.js';
 import { EMBED_TEXTS } from './bench-round.js';
 import { built, startLlamaServer, startOurServer, using, type BenchServer } from './bench-servers.js';
 import { percentile, post } from './openai-load.js';
+import { FLOOR_THREADS as threads, loadFloorEngine } from './socket-engine.js';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, requests: { type: 'string', default: '100' } } });
 const rounds = Number(values.rounds);
 const requests = Number(values.requests);
-const threads = 2;
 
 async function bodyOf(request: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
@@ -100,13 +105,40 @@ async function leanServer(modelPath: string): Promise<BenchServer> {
 
 /** Node's HTTP server and the worker's engine in the same process. */
 async function inProcessServer(modelPath: string): Promise<BenchServer> {
-  const log = createLogger('error');
-  const engine = await LlamaEngine.load({ modelPath, mode: 'MODE_EMBEDDING', contextSize: 512, parallel: 1, gpu: 'off', threads, chatTemplatePath: '' }, await startLlama('off', log));
+  const engine = await loadFloorEngine(modelPath);
   return nodeServer(
     'node http + engine in-process',
     embeddingsAnswer((inputs) => engine.embed(inputs)),
     () => engine.close(),
   );
+}
+
+/** Node's HTTP server and the worker's engine in a child process behind a plain socket (socket-engine.ts). */
+async function plainSocketServer(modelPath: string): Promise<BenchServer> {
+  const dir = await mkdtemp(join(tmpdir(), 'floor-'));
+  const socketPath = join(dir, 'engine.sock');
+  const child = fork(fileURLToPath(new URL('./socket-engine.js', import.meta.url)), [socketPath, modelPath], { env: { ...process.env, UV_THREADPOOL_SIZE: '1' } });
+  await once(child, 'message');
+  const socket = connect(socketPath);
+  const waiting = new Map<number, (vectors: number[][]) => void>();
+  let lastId = 0;
+  createInterface({ input: socket }).on('line', (line) => {
+    const { id, vectors } = JSON.parse(line) as { id: number; vectors: number[][] };
+    waiting.get(id)?.(vectors);
+    waiting.delete(id);
+  });
+  const embed = (inputs: string[]) =>
+    new Promise<{ vectors: number[][] }>((resolve) => {
+      const id = ++lastId;
+      waiting.set(id, (vectors) => resolve({ vectors }));
+      socket.write(`${JSON.stringify({ id, inputs })}\n`);
+    });
+  return nodeServer('node http + engine behind a plain socket', embeddingsAnswer(embed), async () => {
+    socket.destroy();
+    child.disconnect();
+    await once(child, 'exit');
+    await rm(dir, { recursive: true, force: true });
+  });
 }
 
 const echo = () => nodeServer('node http echo, no model', async () => ({ object: 'list', data: [] }), async () => undefined);
@@ -132,6 +164,7 @@ const port = 18080 + (process.pid % 1000);
 const contenders: [string, () => Promise<BenchServer>, string][] = [
   ['our runner', () => startOurServer({ entry, threads, parallel: 1, models: { 'bench/minilm:f16': { ggufPath: modelPath, contextSize: 512 } } }), 'bench/minilm:f16'],
   ['node http + gRPC worker', () => leanServer(modelPath), 'minilm'],
+  ['node http + engine behind a plain socket', () => plainSocketServer(modelPath), 'minilm'],
   ['node http + engine in-process', () => inProcessServer(modelPath), 'minilm'],
   ['llama-server', () => startLlamaServer({ binary, model: modelPath, port, threads, extraArgs: ['--embeddings'] }), 'minilm'],
   ['node http echo, no model', echo, 'none'],
