@@ -120,17 +120,24 @@ async function plainSocketServer(modelPath: string): Promise<BenchServer> {
   const child = fork(fileURLToPath(new URL('./socket-engine.js', import.meta.url)), [socketPath, modelPath], { env: { ...process.env, UV_THREADPOOL_SIZE: '1' } });
   await once(child, 'message');
   const socket = connect(socketPath);
-  const waiting = new Map<number, (vectors: number[][]) => void>();
+  const waiting = new Map<number, { resolve(answer: { vectors: number[][] }): void; reject(error: Error): void }>();
   let lastId = 0;
   createInterface({ input: socket }).on('line', (line) => {
-    const { id, vectors } = JSON.parse(line) as { id: number; vectors: number[][] };
-    waiting.get(id)?.(vectors);
+    const { id, vectors, error } = JSON.parse(line) as { id: number; vectors?: number[][]; error?: string };
+    if (vectors) waiting.get(id)?.resolve({ vectors });
+    else waiting.get(id)?.reject(new Error(`the engine behind the socket failed: ${error}`));
     waiting.delete(id);
   });
+  // 'close' follows an error and fails the waiting requests.
+  socket.on('error', () => undefined);
+  socket.on('close', () => {
+    for (const { reject } of waiting.values()) reject(new Error("the engine's process closed its socket"));
+    waiting.clear();
+  });
   const embed = (inputs: string[]) =>
-    new Promise<{ vectors: number[][] }>((resolve) => {
+    new Promise<{ vectors: number[][] }>((resolve, reject) => {
       const id = ++lastId;
-      waiting.set(id, (vectors) => resolve({ vectors }));
+      waiting.set(id, { resolve, reject });
       socket.write(`${JSON.stringify({ id, inputs })}\n`);
     });
   return nodeServer('node http + engine behind a plain socket', embeddingsAnswer(embed), async () => {

@@ -2,7 +2,7 @@
  * The embedding floor's engine, and (run as `node socket-engine.js SOCKET MODEL`) that engine in its
  * own process behind a plain Unix socket: one JSON line per request and one per answer, with an id.
  * The floor compares it with our worker behind gRPC, to part the price of a second process from
- * that of gRPC.
+ * that of gRPC. A failed request's line carries `error` instead of `vectors`.
  */
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
@@ -23,7 +23,10 @@ async function serve(socketPath: string, modelPath: string): Promise<void> {
   const server = createServer((socket) => {
     createInterface({ input: socket }).on('line', (line) => {
       const { id, inputs } = JSON.parse(line) as { id: number; inputs: string[] };
-      void engine.embed(inputs).then(({ vectors }) => socket.write(`${JSON.stringify({ id, vectors })}\n`));
+      void engine.embed(inputs).then(
+        ({ vectors }) => socket.write(`${JSON.stringify({ id, vectors })}\n`),
+        (error: Error) => socket.write(`${JSON.stringify({ id, error: error.message })}\n`),
+      );
     });
   });
   server.listen(socketPath, () => process.send!('listening'));

@@ -56,6 +56,13 @@ describe('embedding requests on one open call to the worker', () => {
     expect(tooLong).toMatchObject({ status: 'rejected', reason: { code: 'context_length_exceeded', param: 'input' } });
   });
 
+  it("fails a request over gRPC's default 4 MiB message cap with its own error and answers the others beside it", async () => {
+    const alpha = await embedAlone(['alpha']);
+    const [huge, small] = await Promise.allSettled([engine.embed(['word '.repeat(1_000_000)], signal), engine.embed(['alpha'], signal)]);
+    expect(huge).toMatchObject({ status: 'rejected', reason: { code: 'context_length_exceeded' } });
+    expect(small).toMatchObject({ status: 'fulfilled', value: { vectors: alpha } });
+  });
+
   it('fails an aborted request at once as cancelled and answers the next one', async () => {
     const alpha = await embedAlone(['alpha']);
     const departed = new AbortController();

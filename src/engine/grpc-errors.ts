@@ -18,6 +18,7 @@ export function toFailure(error: unknown): Failure__Output {
   return { code: runnerError.code, message: runnerError.message, param: runnerError.param ?? '' };
 }
 
+/** The RunnerError a Failure carries, as the worker threw it. */
 export function fromFailure({ code, message, param }: Failure__Output): RunnerError {
   return new RunnerError(code as ErrorCode, message, param ? { param } : {});
 }

@@ -46,6 +46,11 @@ export class EmbedSession {
     // Ids only need to differ among the requests in flight on one call.
     const id = (this.#lastId = (this.#lastId + 1) >>> 0);
     return new Promise((resolve, reject) => {
+      let stopWatching = (): void => undefined;
+      const release = () => {
+        stopWatching();
+        open.waiting.delete(id);
+      };
       const waiting: Waiting = {
         resolve: (reply) => {
           release();
@@ -56,14 +61,10 @@ export class EmbedSession {
           reject(error);
         },
       };
-      // The worker still finishes the request; its result then finds no one waiting and is dropped.
-      const stopWatching = onAbort(signal, () => waiting.reject(cancelledError(this.deps.model)));
-      const release = () => {
-        stopWatching();
-        open.waiting.delete(id);
-      };
       open.waiting.set(id, waiting);
       open.call.write({ id, inputs: [...inputs] });
+      // The worker still finishes the request; its result then finds no one waiting and is dropped.
+      stopWatching = onAbort(signal, () => waiting.reject(cancelledError(this.deps.model)));
     });
   }
 

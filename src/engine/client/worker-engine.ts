@@ -12,7 +12,7 @@ import type { GenerateEvent__Output } from '../proto/generated/modelrunner/engin
 import type { TokenProbability__Output } from '../proto/generated/modelrunner/engine/v1/TokenProbability.js';
 import { fromServiceError } from '../grpc-errors.js';
 import type { EngineClient } from '../proto/generated/modelrunner/engine/v1/Engine.js';
-import { loadEngineProto } from '../proto/load-engine-proto.js';
+import { ENGINE_CHANNEL_OPTIONS, loadEngineProto } from '../proto/load-engine-proto.js';
 import { EmbedSession } from './embed-session.js';
 import { relayWorkerLogs, stderrTail } from './worker-output.js';
 
@@ -76,7 +76,7 @@ export async function spawnWorker(deps: WorkerEngineDeps, gpu: GpuSetting): Prom
     log.info({ code, signal }, 'engine worker exited');
   });
   const proto = loadEngineProto();
-  const client = new proto.Engine(`unix:${socket}`, credentials.createInsecure()) as unknown as EngineClient;
+  const client = new proto.Engine(`unix:${socket}`, credentials.createInsecure(), ENGINE_CHANNEL_OPTIONS) as unknown as EngineClient;
   try {
     await waitForListening(client, exited, () => exitError);
   } catch (error) {

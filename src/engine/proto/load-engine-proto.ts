@@ -7,6 +7,13 @@ import type { ProtoGrpcType } from './generated/engine.js';
 /** Must match the options in generate-types.sh, or the generated types would lie. */
 const LOADER_OPTIONS = { keepCase: false, longs: String, enums: String, defaults: true, oneofs: true };
 
+/**
+ * For both ends of a worker's socket. gRPC's default 4 MiB cap on a received message would refuse a
+ * request body the runner accepts (up to 10 MiB) or an answer of a few thousand vectors, and on the
+ * open Embed call such a refusal ends the call for every request on it.
+ */
+export const ENGINE_CHANNEL_OPTIONS = { 'grpc.max_receive_message_length': -1, 'grpc.max_send_message_length': -1 };
+
 export type EngineProto = ProtoGrpcType['modelrunner']['engine']['v1'];
 
 let cached: EngineProto | undefined;

@@ -7,7 +7,7 @@ import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { rm } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { createLogger } from '../../shared/logger.js';
-import { loadEngineProto } from '../proto/load-engine-proto.js';
+import { ENGINE_CHANNEL_OPTIONS, loadEngineProto } from '../proto/load-engine-proto.js';
 import { startLlama, type LlamaEngine } from './llama-engine.js';
 import { workerService } from './worker-service.js';
 
@@ -22,7 +22,7 @@ const llama = startLlama(values.gpu ?? 'auto', log);
 llama.catch(() => undefined);
 
 let engine: LlamaEngine | undefined;
-const server = new Server();
+const server = new Server(ENGINE_CHANNEL_OPTIONS);
 server.addService(loadEngineProto().Engine.service, workerService(log, llama, (loaded) => (engine = loaded)));
 
 async function shutdown(reason: string): Promise<never> {

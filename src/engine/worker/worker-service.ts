@@ -38,7 +38,7 @@ async function streamGeneration(engine: LlamaEngine, call: ServerWritableStream<
   }
 }
 
-/** Answers one request on the runner's open Embed call, failed or not, unless the call has ended. */
+/** Answers one request on the runner's open Embed call, failed or not, unless the runner cancelled the call. */
 async function answerEmbedding(loaded: () => LlamaEngine, request: EmbedRequest__Output, call: ServerDuplexStream<EmbedRequest__Output, EmbedResult>): Promise<void> {
   let result: EmbedResult;
   try {
@@ -47,7 +47,7 @@ async function answerEmbedding(loaded: () => LlamaEngine, request: EmbedRequest_
   } catch (error) {
     result = { id: request.id, failure: toFailure(error) };
   }
-  if (!call.cancelled && !call.writableEnded) call.write(result);
+  if (!call.cancelled) call.write(result);
 }
 
 /** The worker's gRPC handlers over one LlamaEngine, loaded by the first Load call. */
@@ -75,7 +75,6 @@ export function workerService(log: Logger, llama: Promise<Llama>, onLoaded: (eng
     },
     Embed: (call) => {
       call.on('data', (request: EmbedRequest__Output) => void answerEmbedding(loaded, request, call));
-      call.on('end', () => call.end());
     },
   };
 }
