@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { startWorkerEngine as StartWorkerEngine } from '../src/engine/client/worker-engine.js';
@@ -26,6 +29,23 @@ it('starts, generates and reuses a sequence with logging quieted to errors', asy
     expect((await engine.tokenize('héllo 🌍')).length).toBeGreaterThan(0);
   } finally {
     await engine.close();
+  }
+});
+
+it('starts a worker where a killed process that had the same pid left its sockets', async () => {
+  const start = await builtStartWorkerEngine();
+  const socketDir = await mkdtemp(join(tmpdir(), 'mr-stale-'));
+  // The paths the next workers of a process with this pid are given (engine-<pid>-<n>.sock).
+  for (let worker = 0; worker < 100; worker++) await writeFile(join(socketDir, `engine-${process.pid}-${worker}.sock`), '');
+  const engine = await start(
+    { name: 'ai/tiny', modelPath: await generatedModel(), mode: 'completion', contextSize: 256, parallel: 1, gpu: 'off', threads: 1, chatTemplatePath: undefined },
+    { socketDir, log: pino({ level: 'silent' }), logLevel: 'error' },
+  );
+  try {
+    expect((await engine.tokenize('hello')).length).toBeGreaterThan(0);
+  } finally {
+    await engine.close();
+    await rm(socketDir, { recursive: true, force: true });
   }
 });
 

@@ -59,6 +59,9 @@ export interface StartedWorker {
 export async function spawnWorker(deps: WorkerEngineDeps, gpu: GpuSetting): Promise<StartedWorker> {
   await mkdir(deps.socketDir, { recursive: true, mode: 0o700 });
   const socket = join(deps.socketDir, `engine-${process.pid}-${nextWorker++}.sock`);
+  // A process that had our pid before us and was killed can have left this very path behind, and
+  // gRPC does not bind over an existing file.
+  await rm(socket, { force: true });
   let log = deps.log;
   let name = 'not yet chosen';
   // One libuv pool thread: a larger pool runs sampling beside a decode and its threads spin in
