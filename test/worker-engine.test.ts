@@ -4,22 +4,21 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { startWorkerEngine as StartWorkerEngine } from '../src/engine/client/worker-engine.js';
-import type { Engine } from '../src/engine/engine.js';
+import type { Engine, EngineLoadOptions } from '../src/engine/engine.js';
 import { generatedModel } from './helpers/models.js';
 import { builtEntry } from './helpers/runner-process.js';
 
-/** The built client, so that it spawns the built worker next to it. */
-async function builtStartWorkerEngine(): Promise<typeof StartWorkerEngine> {
+/**
+ * A worker with the model loaded, on one thread, logging quieted to errors; started by the built
+ * client, so that it spawns the built worker next to it.
+ */
+async function startWorker(model: Pick<EngineLoadOptions, 'name' | 'modelPath' | 'mode' | 'contextSize'>, socketDir = `/tmp/mr-test-${process.pid}`): Promise<Engine> {
   const module = (await import(builtEntry('src/engine/client/worker-engine.js'))) as { startWorkerEngine: typeof StartWorkerEngine };
-  return module.startWorkerEngine;
+  return module.startWorkerEngine({ ...model, parallel: 1, gpu: 'off', threads: 1, chatTemplatePath: undefined }, { socketDir, log: pino({ level: 'silent' }), logLevel: 'error' });
 }
 
 it('starts, generates and reuses a sequence with logging quieted to errors', async () => {
-  const start = await builtStartWorkerEngine();
-  const engine = await start(
-    { name: 'ai/tiny', modelPath: await generatedModel(), mode: 'completion', contextSize: 256, parallel: 1, gpu: 'off', threads: 1, chatTemplatePath: undefined },
-    { socketDir: `/tmp/mr-test-${process.pid}`, log: pino({ level: 'silent' }), logLevel: 'error' },
-  );
+  const engine = await startWorker({ name: 'ai/tiny', modelPath: await generatedModel(), mode: 'completion', contextSize: 256 });
   try {
     for (let round = 0; round < 3; round++) {
       const events = [];
@@ -33,14 +32,10 @@ it('starts, generates and reuses a sequence with logging quieted to errors', asy
 });
 
 it('starts a worker where a killed process that had the same pid left its sockets', async () => {
-  const start = await builtStartWorkerEngine();
   const socketDir = await mkdtemp(join(tmpdir(), 'mr-stale-'));
   // The paths the next workers of a process with this pid are given (engine-<pid>-<n>.sock).
   for (let worker = 0; worker < 100; worker++) await writeFile(join(socketDir, `engine-${process.pid}-${worker}.sock`), '');
-  const engine = await start(
-    { name: 'ai/tiny', modelPath: await generatedModel(), mode: 'completion', contextSize: 256, parallel: 1, gpu: 'off', threads: 1, chatTemplatePath: undefined },
-    { socketDir, log: pino({ level: 'silent' }), logLevel: 'error' },
-  );
+  const engine = await startWorker({ name: 'ai/tiny', modelPath: await generatedModel(), mode: 'completion', contextSize: 256 }, socketDir);
   try {
     expect((await engine.tokenize('hello')).length).toBeGreaterThan(0);
   } finally {
@@ -55,11 +50,7 @@ describe('embedding requests on one open call to the worker', () => {
   const embedAlone = async (inputs: string[]) => (await engine.embed(inputs, signal)).vectors;
 
   beforeAll(async () => {
-    const start = await builtStartWorkerEngine();
-    engine = await start(
-      { name: 'ai/tiny-embed', modelPath: await generatedModel('tiny-embed'), mode: 'embedding', contextSize: 64, parallel: 1, gpu: 'off', threads: 1, chatTemplatePath: undefined },
-      { socketDir: `/tmp/mr-test-${process.pid}`, log: pino({ level: 'silent' }), logLevel: 'error' },
-    );
+    engine = await startWorker({ name: 'ai/tiny-embed', modelPath: await generatedModel('tiny-embed'), mode: 'embedding', contextSize: 64 });
   });
   afterAll(() => engine.close());
 
